@@ -1,0 +1,318 @@
+package odoo
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// Config configures a Client.
+type Config struct {
+	// URL is the base URL of the Odoo server, e.g. http://127.0.0.1:8069.
+	URL string
+	// Database is sent as the X-Odoo-Database header when non-empty. It
+	// is needed when the server hosts several databases.
+	Database string
+	// APIKey is the bearer key of the Odoo user the calls run as. Config
+	// and Client log it as "[REDACTED]".
+	APIKey string
+	// HTTPClient sends the requests. Nil means a client with keep-alive
+	// connections and a 30 s timeout per request.
+	HTTPClient *http.Client
+	// Logger receives retries. Nil discards them.
+	Logger *slog.Logger
+}
+
+// LogValue implements slog.LogValuer and leaves the API key out.
+func (c Config) LogValue() slog.Value {
+	return slog.GroupValue(
+		slog.String("url", c.URL),
+		slog.String("database", c.Database),
+		slog.Any("api_key", Secret(c.APIKey)),
+	)
+}
+
+// Client calls one Odoo database as one user. It is safe for concurrent
+// use.
+type Client struct {
+	baseURL  string
+	database string
+	apiKey   Secret
+	http     *http.Client
+	logger   *slog.Logger
+
+	// maxTries bounds the tries of one call, retries included.
+	maxTries int
+	// backoff is the wait before the first retry; it doubles after each.
+	backoff time.Duration
+}
+
+const (
+	defaultTimeout  = 30 * time.Second
+	defaultMaxTries = 3
+	defaultBackoff  = 250 * time.Millisecond
+	// maxErrorBody bounds how much of an error response is read.
+	maxErrorBody = 1 << 20
+)
+
+// New returns a client for cfg. It fails when cfg.URL is not an absolute
+// http or https URL without query or fragment.
+func New(cfg Config) (*Client, error) {
+	base, err := parseBaseURL(cfg.URL)
+	if err != nil {
+		return nil, err
+	}
+
+	httpClient := cfg.HTTPClient
+	if httpClient == nil {
+		httpClient = &http.Client{Timeout: defaultTimeout}
+	}
+	logger := cfg.Logger
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+
+	return &Client{
+		baseURL:  base,
+		database: cfg.Database,
+		apiKey:   Secret(cfg.APIKey),
+		http:     httpClient,
+		logger:   logger,
+		maxTries: defaultMaxTries,
+		backoff:  defaultBackoff,
+	}, nil
+}
+
+// parseBaseURL validates raw and returns it without a trailing slash.
+func parseBaseURL(raw string) (string, error) {
+	if strings.TrimSpace(raw) == "" {
+		return "", errors.New("odoo: missing server URL")
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "", fmt.Errorf("odoo: invalid server URL %q: %w", raw, err)
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return "", fmt.Errorf("odoo: invalid server URL %q: "+
+			"scheme must be http or https", raw)
+	}
+	if u.Host == "" {
+		return "", fmt.Errorf("odoo: invalid server URL %q: missing host", raw)
+	}
+	if u.RawQuery != "" || u.Fragment != "" {
+		return "", fmt.Errorf("odoo: invalid server URL %q: "+
+			"remove the query and fragment", raw)
+	}
+	return strings.TrimRight(u.String(), "/"), nil
+}
+
+// LogValue implements slog.LogValuer and leaves the API key out.
+func (c *Client) LogValue() slog.Value {
+	return slog.GroupValue(
+		slog.String("url", c.baseURL),
+		slog.String("database", c.database),
+	)
+}
+
+// RecordURL returns the link that opens a record in the Odoo 19 web
+// client: <URL>/odoo/<model>/<id>.
+func (c *Client) RecordURL(model string, id int64) string {
+	return fmt.Sprintf("%s/odoo/%s/%d", c.baseURL, model, id)
+}
+
+// Call calls method on model with params as the named arguments (ids,
+// context and the method's own parameters) and decodes the result into
+// result, which may be nil to discard it. Failures are *Error values.
+//
+// Transient failures are retried, up to three tries in all, for methods
+// that are safe to repeat (see the package documentation).
+func (c *Client) Call(ctx context.Context, model, method string,
+	params map[string]any, result any) error {
+	if params == nil {
+		params = map[string]any{}
+	}
+	body, err := json.Marshal(params)
+	if err != nil {
+		return &Error{Model: model, Method: method,
+			Message: "encode parameters: " + err.Error(), Err: err}
+	}
+
+	wait := c.backoff
+	for try := 1; ; try++ {
+		err = c.post(ctx, model, method, body, result)
+		if err == nil {
+			return nil
+		}
+		if try >= c.maxTries || !c.shouldRetry(method, err) {
+			return err
+		}
+
+		c.logger.WarnContext(ctx, "retrying odoo call",
+			"model", model, "method", method, "try", try, "error", err)
+		if err := sleep(ctx, wait); err != nil {
+			return &Error{Model: model, Method: method, Err: err}
+		}
+		wait *= 2
+	}
+}
+
+// shouldRetry reports whether a failed call may be sent again.
+func (c *Client) shouldRetry(method string, err error) bool {
+	if !IsTransient(err) {
+		return false
+	}
+	if repeatable[method] {
+		return true
+	}
+	// Any method may be resent when the request never left this host.
+	e := asError(err)
+	return e != nil && e.Status == 0 && isNotSent(e.Err)
+}
+
+// repeatable lists the methods whose repetition cannot change the result:
+// reads and searches, and write, which sets the same values again.
+var repeatable = map[string]bool{
+	"read":         true,
+	"search":       true,
+	"search_read":  true,
+	"search_count": true,
+	"name_search":  true,
+	"fields_get":   true,
+	"context_get":  true,
+	"write":        true,
+	"default_get":  true,
+}
+
+// sleep waits for d or until ctx is done.
+func sleep(ctx context.Context, d time.Duration) error {
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-timer.C:
+		return nil
+	}
+}
+
+// post sends one JSON-2 request and decodes its answer.
+func (c *Client) post(ctx context.Context, model, method string,
+	body []byte, result any) error {
+	endpoint := c.baseURL + "/json/2/" + url.PathEscape(model) + "/" +
+		url.PathEscape(method)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint,
+		bytes.NewReader(body))
+	if err != nil {
+		return &Error{Model: model, Method: method, Err: err}
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("Authorization", "bearer "+c.apiKey.Reveal())
+	if c.database != "" {
+		req.Header.Set("X-Odoo-Database", c.database)
+	}
+
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return c.transportError(model, method, err)
+	}
+	defer resp.Body.Close()
+
+	if resp.StatusCode != http.StatusOK {
+		return c.responseError(model, method, resp)
+	}
+	if result == nil {
+		_, _ = io.Copy(io.Discard, resp.Body)
+		return nil
+	}
+	if err := json.NewDecoder(resp.Body).Decode(result); err != nil {
+		return &Error{Model: model, Method: method, Status: resp.StatusCode,
+			Message: "decode response: " + err.Error(), Err: err,
+			OutcomeUnknown: !repeatable[method]}
+	}
+	return nil
+}
+
+// transportError wraps a failure of the HTTP exchange itself. Unless the
+// request surely never left this host, its outcome is unknown.
+func (c *Client) transportError(model, method string, err error) error {
+	// Drop the *url.Error wrapper, because Error already names the call
+	// and the URL would only repeat the server address.
+	var urlErr *url.Error
+	if errors.As(err, &urlErr) {
+		err = urlErr.Err
+	}
+	return &Error{Model: model, Method: method, Err: err,
+		OutcomeUnknown: !isNotSent(err) && !errors.Is(err, context.Canceled)}
+}
+
+// responseError builds the *Error for a non-200 answer.
+func (c *Client) responseError(model, method string,
+	resp *http.Response) error {
+	raw, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+	e := &Error{Model: model, Method: method, Status: resp.StatusCode}
+
+	var body struct {
+		Name      string `json:"name"`
+		Message   string `json:"message"`
+		Arguments []any  `json:"arguments"`
+		Debug     string `json:"debug"`
+	}
+	isJSON := strings.HasPrefix(resp.Header.Get("Content-Type"),
+		"application/json")
+	if isJSON && json.Unmarshal(raw, &body) == nil && body.Name != "" {
+		e.Name = body.Name
+		e.Message = body.Message
+		e.Arguments = body.Arguments
+		e.Debug = body.Debug
+		return e
+	}
+
+	switch {
+	case resp.StatusCode == http.StatusNotFound && !isJSON:
+		// Odoo answers an unknown X-Odoo-Database with an HTML page.
+		e.Err = ErrDatabaseNotFound
+		e.Message = c.databaseNotFoundMessage()
+	case resp.StatusCode == http.StatusGatewayTimeout:
+		// A proxy gave up waiting; Odoo may still have applied the call.
+		e.OutcomeUnknown = !repeatable[method]
+		e.Message = "gateway timeout (HTTP 504)"
+	default:
+		e.Message = fmt.Sprintf("unexpected HTTP status %d: %s",
+			resp.StatusCode, summarize(raw))
+	}
+	if resp.StatusCode == http.StatusBadGateway {
+		e.OutcomeUnknown = !repeatable[method]
+	}
+	return e
+}
+
+func (c *Client) databaseNotFoundMessage() string {
+	if c.database == "" {
+		return fmt.Sprintf("no database selected on %s: "+
+			"set the database name", c.baseURL)
+	}
+	return fmt.Sprintf("database %q not found on %s: "+
+		"check the database name", c.database, c.baseURL)
+}
+
+// summarize returns the start of a response body on one line.
+func summarize(raw []byte) string {
+	text := strings.Join(strings.Fields(string(raw)), " ")
+	const max = 200
+	if len(text) > max {
+		text = text[:max] + "..."
+	}
+	if text == "" {
+		return "empty body"
+	}
+	return text
+}

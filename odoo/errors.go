@@ -1,0 +1,216 @@
+package odoo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"strings"
+	"syscall"
+)
+
+// ErrDatabaseNotFound is the cause of an [*Error] returned when the server
+// answers that the database named in the X-Odoo-Database header does not
+// exist. Test for it with errors.Is or [IsDatabaseNotFound].
+var ErrDatabaseNotFound = errors.New("database not found")
+
+// Exception names sent by Odoo 19 in the "name" member of an error body.
+const (
+	nameAccessError     = "odoo.exceptions.AccessError"
+	nameAccessDenied    = "odoo.exceptions.AccessDenied"
+	nameValidationError = "odoo.exceptions.ValidationError"
+	nameUserError       = "odoo.exceptions.UserError"
+	nameRedirectWarning = "odoo.exceptions.RedirectWarning"
+	nameMissingError    = "odoo.exceptions.MissingError"
+	nameNotFound        = "werkzeug.exceptions.NotFound"
+	nameSerialization   = "psycopg2.errors.SerializationFailure"
+)
+
+// Error is a failed call: an error body sent by Odoo, an unexpected
+// response, or a transport failure (then Status is 0 and Err is set).
+type Error struct {
+	// Model and Method name the call, e.g. "res.partner" and "create".
+	Model  string
+	Method string
+	// Status is the HTTP status code, or 0 when no response arrived.
+	Status int
+	// Name is Odoo's exception class, e.g. "odoo.exceptions.AccessError".
+	Name string
+	// Message is Odoo's message, or a description written by this client
+	// when the response was not an Odoo error body.
+	Message string
+	// Arguments are the exception arguments sent by Odoo.
+	Arguments []any
+	// Debug is the server traceback. Error and UserMessage never include
+	// it, so it does not reach logs or users by accident.
+	Debug string
+	// OutcomeUnknown reports that the request may have been applied
+	// although no answer arrived, so resending it could apply it twice.
+	OutcomeUnknown bool
+	// Err is the underlying cause, such as a network error or
+	// ErrDatabaseNotFound.
+	Err error
+}
+
+// Error formats the error as "odoo: <model>.<method>: <Name>: <message>",
+// with the short exception name and without the traceback.
+func (e *Error) Error() string {
+	var b strings.Builder
+	b.WriteString("odoo: ")
+	b.WriteString(e.Model)
+	if e.Method != "" {
+		b.WriteString(".")
+		b.WriteString(e.Method)
+	}
+	b.WriteString(": ")
+	if short := shortName(e.Name); short != "" {
+		b.WriteString(short)
+		b.WriteString(": ")
+	}
+	switch {
+	case e.Message != "":
+		b.WriteString(e.Message)
+	case e.Err != nil:
+		b.WriteString(e.Err.Error())
+	default:
+		fmt.Fprintf(&b, "HTTP status %d", e.Status)
+	}
+	return b.String()
+}
+
+// Unwrap returns the underlying cause.
+func (e *Error) Unwrap() error { return e.Err }
+
+// shortName returns the class name without its module path:
+// "odoo.exceptions.ValidationError" becomes "ValidationError".
+func shortName(name string) string {
+	if i := strings.LastIndexByte(name, '.'); i >= 0 {
+		return name[i+1:]
+	}
+	return name
+}
+
+// asError returns the *Error in err's chain, or nil.
+func asError(err error) *Error {
+	var e *Error
+	if errors.As(err, &e) {
+		return e
+	}
+	return nil
+}
+
+// IsAccessDenied reports whether Odoo rejected the call because the user
+// lacks the access rights or record rules for it (HTTP 403).
+func IsAccessDenied(err error) bool {
+	e := asError(err)
+	if e == nil {
+		return false
+	}
+	return e.Status == http.StatusForbidden ||
+		e.Name == nameAccessError || e.Name == nameAccessDenied
+}
+
+// IsValidation reports whether Odoo rejected the values or the action for
+// a business reason (ValidationError, UserError or RedirectWarning), such
+// as a missing required field or a won lead that cannot be marked lost.
+func IsValidation(err error) bool {
+	e := asError(err)
+	if e == nil {
+		return false
+	}
+	switch e.Name {
+	case nameValidationError, nameUserError, nameRedirectWarning:
+		return true
+	}
+	return false
+}
+
+// IsMissing reports whether the call touched a record that does not exist
+// or was deleted (MissingError). Note that read of a deleted id does not
+// fail in Odoo 19: it returns no row.
+func IsMissing(err error) bool {
+	e := asError(err)
+	return e != nil && e.Name == nameMissingError
+}
+
+// IsNotFound reports whether the model or the method does not exist on the
+// server, for example a model of a module that is not installed. It is
+// false for a missing database: see IsDatabaseNotFound.
+func IsNotFound(err error) bool {
+	e := asError(err)
+	return e != nil && e.Status == http.StatusNotFound && e.Name == nameNotFound
+}
+
+// IsDatabaseNotFound reports whether the configured database does not exist
+// on the server.
+func IsDatabaseNotFound(err error) bool {
+	return errors.Is(err, ErrDatabaseNotFound)
+}
+
+// IsInvalidKey reports whether the API key was rejected (HTTP 401): it is
+// wrong, expired or revoked, or a password was sent in its place.
+func IsInvalidKey(err error) bool {
+	e := asError(err)
+	return e != nil && e.Status == http.StatusUnauthorized
+}
+
+// IsOutcomeUnknown reports whether the call may have been applied although
+// it failed, so that resending it could apply it twice. After a create
+// fails this way, search for the record before creating it again.
+func IsOutcomeUnknown(err error) bool {
+	e := asError(err)
+	return e != nil && e.OutcomeUnknown
+}
+
+// IsTransient reports whether the failure is likely temporary and the call
+// may succeed later: connection refused or reset, a timeout, HTTP 409, 502,
+// 503 or 504, or a database serialization failure. A canceled context is
+// not transient.
+func IsTransient(err error) bool {
+	if errors.Is(err, context.Canceled) {
+		return false
+	}
+	e := asError(err)
+	if e == nil {
+		return isTransientNetError(err)
+	}
+	switch e.Status {
+	case http.StatusConflict, http.StatusBadGateway,
+		http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		return true
+	}
+	if e.Name == nameSerialization ||
+		strings.Contains(e.Message, "could not serialize access") {
+		return true
+	}
+	return e.Status == 0 && isTransientNetError(e.Err)
+}
+
+// isTransientNetError reports whether err is a refused or reset
+// connection, an early end of the response, or a timeout.
+func isTransientNetError(err error) bool {
+	if err == nil {
+		return false
+	}
+	if errors.Is(err, context.DeadlineExceeded) ||
+		errors.Is(err, syscall.ECONNREFUSED) ||
+		errors.Is(err, syscall.ECONNRESET) ||
+		errors.Is(err, syscall.EPIPE) {
+		return true
+	}
+	var netErr net.Error
+	if errors.As(err, &netErr) && netErr.Timeout() {
+		return true
+	}
+	// The server closed the connection before answering.
+	return strings.Contains(err.Error(), "EOF")
+}
+
+// isNotSent reports whether a transport error happened before any byte of
+// the request could reach the server, so that resending it is safe for
+// every method.
+func isNotSent(err error) bool {
+	var opErr *net.OpError
+	return errors.As(err, &opErr) && opErr.Op == "dial"
+}
