@@ -1,0 +1,144 @@
+package conversation
+
+import (
+	"context"
+	"fmt"
+)
+
+// Button actions stored behind tokens. They share names with the label
+// keys of the buttons that carry them.
+const (
+	actConfirm       = BtnConfirm
+	actEdit          = BtnEdit
+	actCancel        = BtnCancel
+	actRetry         = BtnRetry
+	actChoose        = BtnChoose
+	actCreatePartner = BtnCreatePartner
+	actEditSlot      = BtnEditSlot
+	actSkip          = BtnSkip
+)
+
+// handleAction processes a button click.
+func (e *Engine) handleAction(ctx context.Context, in Input) (Output, error) {
+	expired := Output{Lang: in.Lang, Messages: []Message{{Key: MsgExpired}}}
+	var (
+		ref ButtonRef
+		ok  bool
+	)
+	err := e.cfg.Store.View(ctx, func(tx Tx) error {
+		var err error
+		ref, ok, err = tx.Button(in.Action)
+		return err
+	})
+	if err != nil {
+		return expired, fmt.Errorf("load button: %w", err)
+	}
+	if !ok || ref.Expires.Before(e.cfg.Now()) {
+		return expired, nil
+	}
+
+	unlock := e.locks.lock(ref.Key)
+	defer unlock()
+	if seen, err := e.seen(ctx, in.EventID); err != nil || seen {
+		return Output{Lang: in.Lang}, err
+	}
+	in.Lang = ""
+	t, err := e.begin(ctx, ref.Key, in)
+	if err != nil {
+		return expired, err
+	}
+	st := &t.state
+	expired.Lang = st.Lang
+	if st.Owner != "" && in.UserID != st.Owner {
+		return Output{Lang: st.Lang, Messages: []Message{{Key: MsgNotOwner}}}, nil
+	}
+	if ref.Version != st.Version {
+		return expired, nil
+	}
+
+	switch ref.Action {
+	case actConfirm, actRetry:
+		return e.confirm(ctx, t)
+	case actEdit:
+		e.editWhich(t)
+	case actEditSlot:
+		if !e.editSlot(t, ref.Arg) {
+			return expired, nil
+		}
+	case actSkip:
+		if st.Phase != PhaseCollecting {
+			return expired, nil
+		}
+		err = e.advance(ctx, t)
+	case actChoose:
+		if st.Phase != PhaseChoosing || ref.Arg < 0 || ref.Arg >= len(st.Choices) {
+			return expired, nil
+		}
+		e.choose(t, ref.Arg)
+		err = e.advance(ctx, t)
+	case actCreatePartner:
+		if st.Phase != PhaseChoosing {
+			return expired, nil
+		}
+		err = e.createPartnerFirst(ctx, t)
+	case actCancel:
+		err = e.cancel(ctx, t)
+	default:
+		return expired, nil
+	}
+	if err != nil {
+		return expired, err
+	}
+	replaceFirst(t.msgs)
+	return t.save(ctx, nil)
+}
+
+// replaceFirst marks the first reply to a click as the new content of the
+// clicked message, so its buttons disappear.
+func replaceFirst(msgs []Message) {
+	if len(msgs) > 0 {
+		msgs[0].ReplaceSource = true
+	}
+}
+
+// editWhich offers the slots of the draft to change.
+func (e *Engine) editWhich(t *turn) {
+	st := &t.state
+	in, _ := LookupIntent(st.Draft.Intent)
+	st.Phase = PhaseCollecting
+	st.Pending = ""
+	st.Version++
+	m := Message{Key: MsgEditWhich, Args: []string{in.Name}}
+	for i, s := range in.Slots {
+		m.Buttons = append(m.Buttons, t.button(BtnEditSlot, s.Name, actEditSlot, i))
+	}
+	m.Buttons = append(m.Buttons, t.button(BtnCancel, "", actCancel, 0))
+	t.say(m)
+}
+
+// editSlot asks for slot number n of the draft again.
+func (e *Engine) editSlot(t *turn, n int) bool {
+	st := &t.state
+	in, _ := LookupIntent(st.Draft.Intent)
+	if n < 0 || n >= len(in.Slots) || !st.Phase.active() {
+		return false
+	}
+	s := in.Slots[n]
+	st.Phase = PhaseCollecting
+	st.Pending = s.Name
+	t.say(Message{Key: MsgAsk, Args: []string{in.Name, s.Name}})
+	return true
+}
+
+// createPartnerFirst suspends the current draft and starts creating the
+// partner it names; when that is done, the draft resumes linked to it.
+func (e *Engine) createPartnerFirst(ctx context.Context, t *turn) error {
+	st := &t.state
+	name := st.Draft.value(st.Pending)
+	old := st.Draft
+	customer, _ := LookupIntent(IntentCreateCustomer)
+	e.start(t, customer)
+	st.Suspended = &old
+	st.Draft.set(SlotName, name)
+	return e.advance(ctx, t)
+}

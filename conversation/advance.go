@@ -1,0 +1,187 @@
+package conversation
+
+import (
+	"context"
+	"strings"
+)
+
+// maxCandidates bounds the partners offered as buttons.
+const maxCandidates = 5
+
+// advance decides the next step of the current draft: resolve a
+// reference, ask for a missing slot, or show the preview.
+func (e *Engine) advance(ctx context.Context, t *turn) error {
+	st := &t.state
+	in, ok := LookupIntent(st.Draft.Intent)
+	if !ok {
+		e.reset(t)
+		t.say(Message{Key: MsgHelp})
+		return nil
+	}
+	st.Phase = PhaseCollecting
+	st.Pending = ""
+	st.Choices = nil
+
+	for _, s := range in.Slots {
+		if s.Kind != KindPartner || st.Draft.value(s.Name) == "" {
+			continue
+		}
+		if _, resolved := st.Draft.Refs[s.Name]; !resolved {
+			return e.resolve(ctx, t, s)
+		}
+	}
+	for _, s := range in.Slots {
+		if s.Required && st.Draft.value(s.Name) == "" {
+			e.ask(t, in, s)
+			return nil
+		}
+	}
+	for _, s := range in.Slots {
+		if s.Ask && st.Draft.value(s.Name) == "" && !st.Draft.asked(s.Name) {
+			st.Draft.Asked = append(st.Draft.Asked, s.Name)
+			e.ask(t, in, s)
+			return nil
+		}
+	}
+	e.preview(t, in)
+	return nil
+}
+
+// ask asks for slot s; optional slots get a Skip button.
+func (e *Engine) ask(t *turn, in Intent, s Slot) {
+	st := &t.state
+	st.Phase = PhaseCollecting
+	st.Pending = s.Name
+	if s.Required {
+		t.say(Message{Key: MsgAsk, Args: []string{in.Name, s.Name}})
+		return
+	}
+	st.Version++
+	t.say(Message{
+		Key:     MsgAskOptional,
+		Args:    []string{in.Name, s.Name},
+		Buttons: []Button{t.button(BtnSkip, "", BtnSkip, 0), t.button(BtnCancel, "", BtnCancel, 0)},
+	})
+}
+
+// repeatQuestion asks the pending question again, or shows the next step.
+func (e *Engine) repeatQuestion(ctx context.Context, t *turn) error {
+	st := &t.state
+	in, _ := LookupIntent(st.Draft.Intent)
+	if s, ok := in.Slot(st.Pending); ok && st.Phase == PhaseCollecting {
+		e.ask(t, in, s)
+		return nil
+	}
+	return e.advance(ctx, t)
+}
+
+// resolve looks up the partner named in slot s and either links the only
+// match or offers a choice.
+func (e *Engine) resolve(ctx context.Context, t *turn, s Slot) error {
+	st := &t.state
+	name := st.Draft.value(s.Name)
+	found, err := e.cfg.Backend.FindPartners(ctx, name, maxCandidates+1)
+	if err != nil {
+		e.log.Warn("look up partner", "key", st.Key, "error", err)
+		st.Pending = s.Name
+		t.say(Message{Key: MsgLookupFailed, Args: []string{name}})
+		return nil
+	}
+
+	var exact []Ref
+	for _, r := range found {
+		if strings.EqualFold(strings.TrimSpace(r.Name), name) {
+			exact = append(exact, r)
+		}
+	}
+	if len(exact) == 1 {
+		found = exact
+	}
+	if len(found) == 1 {
+		e.link(st, s.Name, found[0])
+		return e.advance(ctx, t)
+	}
+
+	st.Phase = PhaseChoosing
+	st.Pending = s.Name
+	st.Version++
+	if len(found) == 0 {
+		t.say(Message{
+			Key:  MsgNoMatch,
+			Args: []string{name},
+			Buttons: []Button{
+				t.button(BtnCreatePartner, name, BtnCreatePartner, 0),
+				t.button(BtnCancel, "", BtnCancel, 0),
+			},
+		})
+		return nil
+	}
+	if len(found) > maxCandidates {
+		found = found[:maxCandidates]
+	}
+	st.Choices = found
+	m := Message{Key: MsgChoose, Args: []string{name}}
+	for i, c := range found {
+		label := c.Name
+		if c.Detail != "" {
+			label += " · " + c.Detail
+		}
+		m.Buttons = append(m.Buttons, t.button(BtnChoose, label, BtnChoose, i))
+	}
+	m.Buttons = append(m.Buttons,
+		t.button(BtnCreatePartner, name, BtnCreatePartner, 0),
+		t.button(BtnCancel, "", BtnCancel, 0))
+	t.say(m)
+	return nil
+}
+
+func (e *Engine) link(st *State, slotName string, r Ref) {
+	if st.Draft.Refs == nil {
+		st.Draft.Refs = map[string]Ref{}
+	}
+	st.Draft.Refs[slotName] = r
+	st.Draft.set(slotName, r.Name)
+}
+
+// choose links candidate idx to the pending slot.
+func (e *Engine) choose(t *turn, idx int) {
+	st := &t.state
+	e.link(st, st.Pending, st.Choices[idx])
+	st.Choices = nil
+	st.Pending = ""
+	st.Phase = PhaseCollecting
+}
+
+// preview shows the draft with Confirm, Edit and Cancel.
+func (e *Engine) preview(t *turn, in Intent) {
+	st := &t.state
+	st.Phase = PhaseConfirming
+	st.Pending = ""
+	st.Version++
+	m := Message{Key: MsgPreview, Args: []string{in.Name}}
+	for _, s := range in.Slots {
+		v := display(s, st.Draft)
+		switch {
+		case v != "":
+			m.Fields = append(m.Fields, Field{Slot: s.Name, Value: v})
+		case s.Required || s.Ask:
+			m.Fields = append(m.Fields, Field{Slot: s.Name, Empty: true})
+		}
+	}
+	m.Buttons = []Button{
+		t.button(BtnConfirm, "", BtnConfirm, 0),
+		t.button(BtnEdit, "", BtnEdit, 0),
+		t.button(BtnCancel, "", BtnCancel, 0),
+	}
+	t.say(m)
+}
+
+// resume continues a suspended draft.
+func (e *Engine) resume(ctx context.Context, t *turn, d Draft) error {
+	st := &t.state
+	st.Draft = d
+	st.Suspended = nil
+	st.Phase = PhaseCollecting
+	t.say(Message{Key: MsgResumed, Args: []string{d.Intent}})
+	return e.advance(ctx, t)
+}
