@@ -123,9 +123,7 @@ func (e *Engine) merge(t *turn, values map[string]string) (rejected bool) {
 		if err != nil {
 			if !rejected {
 				t.say(invalid(s, raw, err))
-				st.Phase = PhaseCollecting
-				st.Pending = s.Name
-				t.say(Message{Key: MsgAsk, Args: []string{in.Name, s.Name}})
+				e.ask(t, in, s)
 			}
 			rejected = true
 			continue
