@@ -1,0 +1,239 @@
+package understand
+
+import (
+	"regexp"
+	"strings"
+
+	"github.com/crmbot/crmbot/conversation"
+)
+
+// separator matches punctuation that ends a value.
+var separator = regexp.MustCompile(`[,，;；、。!！?？\n]`)
+
+// extraction collects the raw slot values of one message for one intent.
+type extraction struct {
+	t      text
+	intent conversation.Intent
+	spans  []span
+	labels []label
+	// bounds are norm offsets where an unlabelled value ends: separators,
+	// label starts, detected values and the intent trigger.
+	bounds []int
+	values map[string]string
+}
+
+func newExtraction(t text, intentName, region string, req conversation.UnderstandRequest) *extraction {
+	intent, _ := conversation.LookupIntent(intentName)
+	x := &extraction{
+		t:      t,
+		intent: intent,
+		spans:  findSpans(t, intentName, region, req.Now),
+		labels: findLabels(t.norm, intentName),
+		values: map[string]string{},
+	}
+	for _, loc := range separator.FindAllStringIndex(t.norm, -1) {
+		x.bounds = append(x.bounds, loc[0])
+	}
+	for _, s := range x.spans {
+		x.bounds = append(x.bounds, s.start)
+	}
+	return x
+}
+
+// extractAfterTrigger reads a message that names an intent. The text right
+// after the trigger is the customer's name, or the partner of an
+// opportunity ("new opportunity Acme", "新商机 星河科技").
+func (x *extraction) extractAfterTrigger(trig trigger) {
+	implicitField := conversation.SlotName
+	if trig.intent == conversation.IntentCreateOpportunity {
+		implicitField = conversation.SlotPartner
+	}
+	implicitStart := skipFiller(x.t.norm, trig.end)
+
+	x.labels = x.dropLabels(func(l label) bool {
+		return l.start < trig.end && l.valueStart > trig.start
+	})
+	x.dropNameParts(implicitStart, implicitField)
+	x.bounds = append(x.bounds, trig.start)
+	for _, l := range x.labels {
+		x.bounds = append(x.bounds, l.start)
+	}
+
+	x.extractLabels()
+	if x.values[implicitField] == "" {
+		x.setValue(implicitField, x.regionValue(implicitStart))
+	}
+	x.extractDetected()
+	if trig.intent == conversation.IntentCreateOpportunity && x.values[conversation.SlotPartner] == "" {
+		x.setValue(conversation.SlotPartner, x.valueBefore(trig.start))
+	}
+}
+
+// extractReply reads a reply to the question for pending. The text before
+// the first label is the pending value, and labelled values after it are
+// kept too. Values detected without a label are ignored, because in a
+// reply such as "Q3 2026 rollout" the number is part of the answer.
+func (x *extraction) extractReply(pending string) {
+	x.dropNameParts(0, pending)
+	for _, l := range x.labels {
+		x.bounds = append(x.bounds, l.start)
+	}
+
+	x.extractLabels()
+	end := len(x.t.norm)
+	if len(x.labels) > 0 {
+		end = x.labels[0].start
+	}
+	if value := cleanValue(x.t.rawSlice(0, end)); value != "" {
+		x.values[pending] = value
+	}
+}
+
+// dropNameParts drops labels that start a free-text value and name another
+// field, as "Contact" does in "new customer Contact Energy" and "Mobile"
+// does in "named Mobile Solutions". Such a label is part of the value,
+// unless its field's value is detected right after it ("new customer phone
+// 138 0013 8000"). Free-text values start at implicitStart and after the
+// labels of untyped fields.
+func (x *extraction) dropNameParts(implicitStart int, implicitField string) {
+	valueStarts := map[int]string{implicitStart: implicitField}
+	var kept []label
+	for _, l := range x.labels {
+		field, startsValue := valueStarts[l.start]
+		if startsValue && l.field != field {
+			_, detected := x.spanAt(l.field, skipFiller(x.t.norm, l.valueStart))
+			if !detected {
+				continue
+			}
+		}
+		kept = append(kept, l)
+		if !typedFields[l.field] {
+			valueStarts[skipFiller(x.t.norm, l.valueStart)] = l.field
+		}
+	}
+	x.labels = kept
+}
+
+func (x *extraction) dropLabels(drop func(label) bool) []label {
+	var kept []label
+	for _, l := range x.labels {
+		if !drop(l) {
+			kept = append(kept, l)
+		}
+	}
+	return kept
+}
+
+// extractLabels sets each labelled value. The first label of a field wins.
+func (x *extraction) extractLabels() {
+	for _, l := range x.labels {
+		if x.values[l.field] != "" {
+			continue
+		}
+		start := skipFiller(x.t.norm, l.valueStart)
+		if typedFields[l.field] {
+			if s, ok := x.spanWithin(l.field, start); ok {
+				x.setValue(l.field, x.t.rawSlice(s.start, s.end))
+				continue
+			}
+		}
+		x.setValue(l.field, x.regionValue(start))
+	}
+}
+
+// extractDetected fills typed slots that have no labelled value with the
+// first value detected by its shape.
+func (x *extraction) extractDetected() {
+	for _, s := range x.spans {
+		if x.values[s.field] == "" {
+			x.setValue(s.field, x.t.rawSlice(s.start, s.end))
+		}
+	}
+}
+
+// valueBefore returns the text between the last separator, label or
+// detected value before end and end, without a final "的", as in
+// "星河科技的商机".
+func (x *extraction) valueBefore(end int) string {
+	start := 0
+	for _, loc := range separator.FindAllStringIndex(x.t.norm[:end], -1) {
+		start = loc[1]
+	}
+	for _, l := range x.labels {
+		if l.valueStart <= end && l.valueStart > start {
+			start = l.valueStart
+		}
+	}
+	for _, s := range x.spans {
+		if s.end <= end && s.end > start {
+			start = s.end
+		}
+	}
+	value := cleanValue(x.t.rawSlice(start, end))
+	return cleanValue(strings.TrimSuffix(value, "的"))
+}
+
+// regionValue returns the text from start to the next bound.
+func (x *extraction) regionValue(start int) string {
+	end := len(x.t.norm)
+	for _, b := range x.bounds {
+		if b >= start && b < end {
+			end = b
+		}
+	}
+	return cleanValue(x.t.rawSlice(start, end))
+}
+
+// spanAt returns the detected value of field that starts at start.
+func (x *extraction) spanAt(field string, start int) (span, bool) {
+	for _, s := range x.spans {
+		if s.field == field && s.start == start {
+			return s, true
+		}
+	}
+	return span{}, false
+}
+
+// spanWithin returns the first detected value of field between start and
+// the next bound that is not a value of field itself, so that "金额 约5万"
+// yields "5万".
+func (x *extraction) spanWithin(field string, start int) (span, bool) {
+	end := len(x.t.norm)
+	for _, b := range x.bounds {
+		if b >= start && b < end && !x.isSpanStart(field, b) {
+			end = b
+		}
+	}
+	for _, s := range x.spans {
+		if s.field == field && s.start >= start && s.start < end {
+			return s, true
+		}
+	}
+	return span{}, false
+}
+
+func (x *extraction) isSpanStart(field string, offset int) bool {
+	_, ok := x.spanAt(field, offset)
+	return ok
+}
+
+func (x *extraction) setValue(field, value string) {
+	if value != "" && x.values[field] == "" {
+		x.values[field] = value
+	}
+}
+
+// result returns the values of the intent's slots, or nil when there are
+// none.
+func (x *extraction) result() map[string]string {
+	out := map[string]string{}
+	for _, s := range x.intent.Slots {
+		if v := x.values[s.Name]; v != "" {
+			out[s.Name] = v
+		}
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
+}

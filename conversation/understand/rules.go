@@ -1,0 +1,139 @@
+package understand
+
+import (
+	"context"
+	"regexp"
+	"strings"
+
+	"github.com/crmbot/crmbot/conversation"
+)
+
+// Rules is a conversation.Understander that uses keyword rules for English
+// and Simplified Chinese. It returns raw values as the user wrote them and
+// never makes up a value.
+//
+// The zero value is ready to use.
+type Rules struct {
+	// Region is the ISO 3166-1 alpha-2 code ("CN", "US") that decides
+	// whether a number without a "+" country code looks like a phone
+	// number. When Region is empty, any run of 7 to 15 digits counts.
+	Region string
+}
+
+var _ conversation.Understander = (*Rules)(nil)
+
+// Commands, matched against the whole message after trimming and
+// lower-casing. A Telegram "/cmd@botname" matches "/cmd".
+var commands = map[string]string{
+	"cancel": conversation.IntentCancel, "/cancel": conversation.IntentCancel,
+	"stop": conversation.IntentCancel, "abort": conversation.IntentCancel,
+	"never mind": conversation.IntentCancel, "nevermind": conversation.IntentCancel,
+	"forget it": conversation.IntentCancel, "取消": conversation.IntentCancel,
+	"算了": conversation.IntentCancel, "不要了": conversation.IntentCancel,
+	"不用了": conversation.IntentCancel,
+
+	"help": conversation.IntentHelp, "/help": conversation.IntentHelp,
+	"/start": conversation.IntentHelp, "?": conversation.IntentHelp,
+	"帮助": conversation.IntentHelp, "怎么用": conversation.IntentHelp,
+	"菜单": conversation.IntentHelp, "menu": conversation.IntentHelp,
+}
+
+// Intent triggers. Strong triggers name an action ("new customer",
+// "新建商机"). Weak triggers only name the record ("opportunity for",
+// "商机", "客户:") and are ignored while a slot is pending, so that a reply
+// such as "Opportunity Partners Ltd" stays a reply.
+var (
+	strongCustomer = regexp.MustCompile(`\b(?:new|add|create|register)\s+(?:a\s+|an\s+)?(?:new\s+)?(?:customer|client|company|account)\b|(?:新建|新增|创建|添加|录入|建|加|新)(?:一个|个)?(?:新的?)?(?:客户|公司)`)
+	weakCustomer   = regexp.MustCompile(`\b(?:customer|client)\s*:|客户\s*[:：]`)
+	strongDeal     = regexp.MustCompile(`\b(?:new|add|create|log|open)\s+(?:a\s+|an\s+)?(?:new\s+)?(?:sales\s+)?(?:opportunity|oppty|opp|deal)\b|(?:新建|新增|创建|添加|录入|建|加|开|新)(?:一个|个)?(?:新的?)?(?:销售)?(?:商机|机会)`)
+	weakDeal       = regexp.MustCompile(`\bopportunity\b|\bdeal\s+(?:for|with)\b|商机|机会`)
+)
+
+// trigger is where an intent is named in the normalized text.
+type trigger struct {
+	intent     string
+	start, end int
+}
+
+// Understand returns the command, intent and raw slot values in req.Text.
+// A reply to a pending slot with no strong intent trigger becomes the
+// pending slot's value, plus any labelled values ("Acme, phone 138...").
+// Text with no intent and nothing pending returns an empty Understanding.
+// The error is always nil.
+func (r *Rules) Understand(_ context.Context, req conversation.UnderstandRequest) (conversation.Understanding, error) {
+	if strings.TrimSpace(req.Text) == "" {
+		return conversation.Understanding{}, nil
+	}
+	t := newText(req.Text)
+	if command := findCommand(t.norm); command != "" {
+		return conversation.Understanding{Intent: command}, nil
+	}
+
+	trig, found := findTrigger(t.norm, req.Pending == "")
+	switch {
+	case found:
+		x := newExtraction(t, trig.intent, r.Region, req)
+		x.extractAfterTrigger(trig)
+		return conversation.Understanding{Intent: trig.intent, Values: x.result()}, nil
+	case req.Pending != "":
+		return r.understandReply(t, req), nil
+	}
+	return conversation.Understanding{}, nil
+}
+
+// understandReply reads a reply to the question for req.Pending.
+func (r *Rules) understandReply(t text, req conversation.UnderstandRequest) conversation.Understanding {
+	if _, ok := conversation.LookupIntent(req.Intent); !ok {
+		value := strings.TrimSpace(req.Text)
+		return conversation.Understanding{Values: map[string]string{req.Pending: value}}
+	}
+	x := newExtraction(t, req.Intent, r.Region, req)
+	x.extractReply(req.Pending)
+	return conversation.Understanding{Values: x.result()}
+}
+
+// findCommand returns the command intent that norm consists of, or "".
+func findCommand(norm string) string {
+	s := strings.TrimSpace(norm)
+	s = strings.TrimRight(s, "!.。！~～ ")
+	if strings.HasPrefix(s, "/") {
+		s, _, _ = strings.Cut(s, "@")
+	}
+	s = strings.TrimSuffix(s, " please")
+	s = strings.TrimPrefix(s, "please ")
+	return commands[s]
+}
+
+// findTrigger returns the earliest intent trigger in norm. Weak triggers
+// count only when allowWeak is set. When two triggers start at the same
+// byte, the longer one wins.
+func findTrigger(norm string, allowWeak bool) (trigger, bool) {
+	patterns := []struct {
+		intent string
+		re     *regexp.Regexp
+		weak   bool
+	}{
+		{conversation.IntentCreateCustomer, strongCustomer, false},
+		{conversation.IntentCreateOpportunity, strongDeal, false},
+		{conversation.IntentCreateCustomer, weakCustomer, true},
+		{conversation.IntentCreateOpportunity, weakDeal, true},
+	}
+
+	var best trigger
+	found := false
+	for _, p := range patterns {
+		if p.weak && !allowWeak {
+			continue
+		}
+		loc := p.re.FindStringIndex(norm)
+		if loc == nil {
+			continue
+		}
+		earlier := loc[0] < best.start || (loc[0] == best.start && loc[1] > best.end)
+		if !found || earlier {
+			best = trigger{intent: p.intent, start: loc[0], end: loc[1]}
+			found = true
+		}
+	}
+	return best, found
+}
