@@ -91,7 +91,7 @@ func (a *Adapter) Self() tgbotapi.User {
 // then returns nil. It returns an error wrapping ErrUnauthorized when the
 // token stops working. Other errors are logged and retried with backoff,
 // honouring the retry_after of a 429. Run must not be called twice at the
-// same time, because Telegram answers a second poller with 409 Conflict.
+// same time, because Telegram rejects a second poller with 409 Conflict.
 func (a *Adapter) Run(ctx context.Context) error {
 	a.logger.Info("telegram polling started", "bot", a.self.UserName, "poll_timeout", a.pollTimeout)
 	defer a.logger.Info("telegram polling stopped", "bot", a.self.UserName)
@@ -144,13 +144,14 @@ func (a *Adapter) confirmOnShutdown(ctx context.Context, offset, sentOffset int)
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownConfirmTimeout)
 	defer cancel()
 	if _, err := a.getUpdates(ctx, offset, 0, 1); err != nil {
-		a.logger.Warn("telegram could not confirm handled updates on shutdown; they will be delivered again",
+		a.logger.Warn("telegram failed to confirm handled updates on shutdown, "+
+			"so they will be delivered again",
 			"error", err, "offset", offset)
 	}
 }
 
 // pollBackoff returns the wait before the next getUpdates call after
-// failures consecutive failures, or the retry_after that a 429 asks for.
+// failures consecutive failures, or the retry_after of a 429 response.
 func pollBackoff(err error, failures int) time.Duration {
 	if d := retryAfter(err); d > 0 {
 		return d

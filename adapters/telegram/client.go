@@ -43,7 +43,8 @@ func (a *Adapter) call(ctx context.Context, timeout time.Duration,
 }
 
 // request sends c under ctx with the default timeout.
-func (a *Adapter) request(ctx context.Context, c tgbotapi.Chattable) (*tgbotapi.APIResponse, error) {
+func (a *Adapter) request(ctx context.Context, c tgbotapi.Chattable,
+) (*tgbotapi.APIResponse, error) {
 	return a.call(ctx, requestTimeout, func(api *tgbotapi.BotAPI) (*tgbotapi.APIResponse, error) {
 		return api.Request(c)
 	})

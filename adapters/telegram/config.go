@@ -72,7 +72,8 @@ func (c Config) withDefaults() (Config, error) {
 
 	switch {
 	case c.PollTimeout < 0:
-		return c, fmt.Errorf("telegram: invalid Config.PollTimeout %v: must not be negative", c.PollTimeout)
+		return c, fmt.Errorf("telegram: invalid Config.PollTimeout %v: must not be negative",
+			c.PollTimeout)
 	case c.PollTimeout == 0:
 		c.PollTimeout = defaultPollTimeout
 	default:

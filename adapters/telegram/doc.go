@@ -9,8 +9,8 @@
 // # Updates
 //
 //   - message with text: an Event with Text.
-//   - message without text (a photo, a sticker, a voice note): in a private
-//     chat, a short reply that only text is understood; in a group, nothing.
+//   - message without text, such as a photo, a sticker or a voice note: a
+//     short reply that only text is understood. In a group there is no reply.
 //   - edited_message with text: an Event with Edited set and the MessageID
 //     of the original message, so the handler can tell that it has seen the
 //     message before. The connector never re-runs anything by itself.
@@ -20,8 +20,8 @@
 //     that carried the button. A query whose message is missing (a button
 //     under an inline-mode message) gets an Event without MessageID whose
 //     ChatID is the user's private chat.
-//   - anything else (my_chat_member, channel_post, ...): skipped with a
-//     debug log.
+//   - anything else, such as my_chat_member or channel_post, and a message
+//     without a sender or chat: skipped with a debug log.
 //
 // A panic while handling one update is recovered and logged, and the loop
 // goes on with the next update. An update that does not decode is logged

@@ -53,7 +53,7 @@ func isUnauthorized(err error) bool {
 	return ok && (e.Code == http.StatusUnauthorized || e.Code == http.StatusNotFound)
 }
 
-// retryAfter returns the wait a 429 response asks for, or zero.
+// retryAfter returns the retry_after of a 429 response, or zero.
 func retryAfter(err error) time.Duration {
 	e, ok := apiError(err)
 	if !ok || e.Code != http.StatusTooManyRequests {

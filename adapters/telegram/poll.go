@@ -22,7 +22,9 @@ type polledUpdate struct {
 // getUpdates calls getUpdates with offset, waiting up to timeout for an
 // update, and returns at most limit updates (zero means the Bot API
 // default of 100).
-func (a *Adapter) getUpdates(ctx context.Context, offset int, timeout time.Duration, limit int) ([]polledUpdate, error) {
+func (a *Adapter) getUpdates(ctx context.Context, offset int, timeout time.Duration,
+	limit int,
+) ([]polledUpdate, error) {
 	cfg := tgbotapi.UpdateConfig{
 		Offset:  offset,
 		Limit:   limit,

@@ -36,8 +36,8 @@ func (a *Adapter) deliver(ctx context.Context, chatID int64, sourceID int, repli
 			err = a.send(ctx, chatID, r)
 		}
 		if isForbidden(err) {
-			a.logger.Warn("telegram chat does not accept messages; replies dropped",
-				"chat_id", chatID, "error", err, "dropped", len(replies)-i)
+			a.logger.Warn("telegram chat rejects the bot, remaining replies dropped",
+				"chat_id", chatID, "error", err, "replies_dropped", len(replies)-i)
 			return
 		}
 	}
@@ -97,8 +97,10 @@ func (a *Adapter) render(chatID int64, r bot.Reply) rendered {
 }
 
 // sendChunks sends each chunk as a message, with the keyboard under the
-// last. It stops at the first error.
-func (a *Adapter) sendChunks(ctx context.Context, chatID int64, chunks []string, keyboard *tgbotapi.InlineKeyboardMarkup) error {
+// last. It stops at the first error, logs it and returns only a 403.
+func (a *Adapter) sendChunks(ctx context.Context, chatID int64, chunks []string,
+	keyboard *tgbotapi.InlineKeyboardMarkup,
+) error {
 	for i, chunk := range chunks {
 		msg := tgbotapi.NewMessage(chatID, chunk)
 		msg.ParseMode = parseMode
@@ -107,12 +109,13 @@ func (a *Adapter) sendChunks(ctx context.Context, chatID int64, chunks []string,
 			msg.ReplyMarkup = *keyboard
 		}
 
-		if _, err := a.requestWithRetry(ctx, msg); err != nil {
+		_, err := a.requestWithRetry(ctx, msg)
+		if isForbidden(err) {
+			return err // deliver logs it
+		}
+		if err != nil {
 			a.logger.Error("telegram sendMessage failed",
 				"chat_id", chatID, "part", i+1, "parts", len(chunks), "error", err)
-			if isForbidden(err) {
-				return err
-			}
 			return nil
 		}
 	}
@@ -123,7 +126,8 @@ func (a *Adapter) sendChunks(ctx context.Context, chatID int64, chunks []string,
 // most maxRateLimitRetries times and only for waits up to maxRetryAfter.
 // Other errors are returned at once: a send that failed in transit may
 // have been delivered, and sending it again could duplicate it.
-func (a *Adapter) requestWithRetry(ctx context.Context, c tgbotapi.Chattable) (*tgbotapi.APIResponse, error) {
+func (a *Adapter) requestWithRetry(ctx context.Context, c tgbotapi.Chattable,
+) (*tgbotapi.APIResponse, error) {
 	for attempt := 0; ; attempt++ {
 		resp, err := a.request(ctx, c)
 		wait := retryAfter(err)
@@ -131,7 +135,8 @@ func (a *Adapter) requestWithRetry(ctx context.Context, c tgbotapi.Chattable) (*
 			return resp, err
 		}
 
-		a.logger.Warn("telegram rate limit hit; retrying", "retry_in", wait, "attempt", attempt+1)
+		a.logger.Warn("telegram request rate limited, retrying after retry_after",
+			"error", err, "retry_in", wait, "attempt", attempt+1)
 		if err := a.sleep(ctx, wait); err != nil {
 			return nil, err
 		}

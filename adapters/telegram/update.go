@@ -14,7 +14,7 @@ import (
 // platform is the Event.Platform of this connector.
 const platform = "telegram"
 
-// nonTextReply answers a message that has no text, such as a photo.
+// nonTextReply is the reply to a message that has no text, such as a photo.
 //
 // TODO(i18n): take this text from the bot's message catalog once the
 // connector has access to it; it is English for every user now.
@@ -48,7 +48,9 @@ func (a *Adapter) dispatch(ctx context.Context, p polledUpdate) {
 	}
 }
 
-func (a *Adapter) handleMessage(ctx context.Context, updateID int, m *tgbotapi.Message, edited bool) {
+func (a *Adapter) handleMessage(ctx context.Context, updateID int, m *tgbotapi.Message,
+	edited bool,
+) {
 	if m.Chat == nil || m.From == nil {
 		a.logger.Debug("telegram message skipped: no chat or sender", "update_id", updateID)
 		return
@@ -56,8 +58,8 @@ func (a *Adapter) handleMessage(ctx context.Context, updateID int, m *tgbotapi.M
 	if m.Text == "" {
 		a.logger.Debug("telegram message skipped: no text",
 			"update_id", updateID, "chat_id", m.Chat.ID, "edited", edited)
-		// Only a new message in a private chat is answered. In a group the
-		// message may be a service message or meant for other members.
+		// Only a new message in a private chat gets this reply. In a group
+		// the message may be a service message or meant for other members.
 		if !edited && m.Chat.IsPrivate() {
 			a.deliver(ctx, m.Chat.ID, 0, []bot.Reply{{Text: nonTextReply}})
 		}

@@ -27,7 +27,7 @@
 // 429 with retry_after or a 403 "bot was blocked by the user".
 //
 // A test queues user actions with SendText, Click and QueueRaw, and reads
-// the bot's messages as they now stand, after edits, with Messages and
+// the bot's messages as they are now, after edits, with Messages and
 // WaitMessages:
 //
 //	srv := telegramtest.NewServer(t, "123:test")

@@ -16,11 +16,11 @@ const (
 	maxCallbackDataBytes = 64
 )
 
-// Message is a message the bot sent, as it now stands after edits.
+// Message is a message the bot sent, as it is now after edits.
 type Message struct {
 	ID int
-	// Text is the text the user sees, with HTML markup parsed away and
-	// entities decoded.
+	// Text is the visible text, with HTML markup removed and entities
+	// decoded.
 	Text string
 	// RawText is the text field of the last sendMessage or editMessageText
 	// request, markup included.
@@ -70,7 +70,7 @@ func (s *Server) chatLocked(chatID int64) *chat {
 }
 
 // Messages returns copies of the bot's messages in chat chatID, oldest
-// first, as they now stand after edits.
+// first, as they are now after edits.
 func (s *Server) Messages(chatID int64) []Message {
 	s.mu.Lock()
 	defer s.mu.Unlock()

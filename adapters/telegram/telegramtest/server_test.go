@@ -282,4 +282,3 @@ func TestServerFailNext(t *testing.T) {
 		t.Errorf("got %d sendMessage calls, want %d", got, want)
 	}
 }
-

@@ -43,8 +43,8 @@ func (s *Server) SendText(chatID, userID int64, text string) (updateID int) {
 
 // Click queues a callback_query from user userID who pressed a button
 // carrying data under the bot message messageID in chat chatID, and returns
-// its update_id. The query's message is the bot message as it now stands,
-// or a bare message with that id if the server never sent it. Each click
+// its update_id. The query's message is the bot message as it is now, or a
+// bare message with that id if the server never sent it. Each click
 // gets a new callback query id, which the bot may answer once.
 func (s *Server) Click(chatID, userID int64, messageID int, data string) (updateID int) {
 	s.mu.Lock()
