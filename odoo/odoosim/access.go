@@ -1,0 +1,84 @@
+package odoosim
+
+import (
+	"fmt"
+	"strings"
+)
+
+// user is a simulated Odoo user with an API key.
+type user struct {
+	id   int64
+	name string
+	key  string
+	// admin users have every access right; the others are salespeople
+	// limited to their own leads ("User: Own Documents Only").
+	admin bool
+}
+
+// salespersonRights lists, per model, the operations a salesperson may do:
+// r read, w write, c create, u unlink. Models not listed are read-only.
+var salespersonRights = map[string]string{
+	"res.partner":    "rwcu",
+	"crm.lead":       "rwcu",
+	"crm.tag":        "rwc",
+	"mail.activity":  "rwcu",
+	"mail.message":   "rwc",
+	"calendar.event": "rwcu",
+}
+
+// operationVerbs are the words an AccessError uses for each operation.
+var operationVerbs = map[string]string{
+	"read": "read", "write": "modify", "create": "create", "unlink": "delete",
+}
+
+func (e *env) user() *user { return e.sim.users[e.uid] }
+
+// checkModelAccess checks the access rights of the user on the model.
+func (e *env) checkModelAccess(m *model, operation string) *rpcError {
+	u := e.user()
+	if u.admin {
+		return nil
+	}
+	rights, ok := salespersonRights[m.name]
+	if !ok {
+		rights = "r"
+	}
+	if strings.Contains(rights, operation[:1]) {
+		return nil
+	}
+	return errAccess(fmt.Sprintf("You are not allowed to %s '%s' (%s) "+
+		"records.\n\nOnly members of the group Sales / Administrator may "+
+		"do that. Ask your administrator for access if you need it.",
+		operationVerbs[operation], m.description, m.name))
+}
+
+// checkAccess checks the access rights on the model and the record rules
+// on the existing records among ids.
+func (e *env) checkAccess(m *model, operation string, ids []int64) *rpcError {
+	if err := e.checkModelAccess(m, operation); err != nil {
+		return err
+	}
+	for _, id := range ids {
+		if !e.exists(m.name, id) || e.visible(m, e.db.row(m.name, id)) {
+			continue
+		}
+		// Odoo checks read access first, so write and unlink report
+		// 'read' too.
+		u := e.user()
+		return errAccess(fmt.Sprintf("You cannot see these records.\n\n"+
+			"%s (id=%d) doesn't have 'read' access to:\n- %s (%s)\n\n"+
+			"A record rule limits salespeople to their own and unassigned "+
+			"leads.", u.name, u.id, m.description, m.name))
+	}
+	return nil
+}
+
+// visible applies the record rules: a salesperson sees only the leads
+// assigned to them or to nobody.
+func (e *env) visible(m *model, r row) bool {
+	if e.user().admin || m.name != "crm.lead" {
+		return true
+	}
+	owner, assigned := r["user_id"].(int64)
+	return !assigned || owner == e.uid
+}
