@@ -152,7 +152,7 @@ func text(lang, key string, args ...string) string {
 	if !ok {
 		return key
 	}
-	if len(args) == 0 {
+	if len(args) == 0 || !strings.Contains(tmpl, "%[") {
 		return tmpl
 	}
 	vals := make([]any, len(args))

@@ -1,0 +1,100 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"time"
+
+	"github.com/crmbot/crmbot/adapters/console"
+	"github.com/crmbot/crmbot/adapters/telegram"
+	"github.com/crmbot/crmbot/bot"
+	"github.com/crmbot/crmbot/conversation"
+	"github.com/crmbot/crmbot/odoo"
+)
+
+// app is a wired bot: state, Odoo, understanding, engine and service.
+type app struct {
+	store   *conversation.BoltStore
+	engine  *conversation.Engine
+	service *bot.Service
+	log     *slog.Logger
+}
+
+// appConfig is what newApp needs, gathered from a config file or from
+// the demo's defaults.
+type appConfig struct {
+	statePath string
+	odoo      odoo.Config
+	region    string
+	location  *time.Location
+	llm       LLMConfig
+	llmKey    string
+	log       *slog.Logger
+}
+
+// newApp opens the state file and wires the engine. The caller closes
+// the app, which releases the state file.
+func newApp(ctx context.Context, cfg appConfig) (*app, error) {
+	client, err := odoo.New(cfg.odoo)
+	if err != nil {
+		return nil, fmt.Errorf("configure odoo: %w", err)
+	}
+	store, err := conversation.OpenBolt(cfg.statePath, conversation.BoltOptions{})
+	if err != nil {
+		return nil, err
+	}
+	engine, err := conversation.NewEngine(conversation.Config{
+		Store:        store,
+		Backend:      bot.OdooBackend{Client: client},
+		Understander: newUnderstander(cfg),
+		Region:       cfg.region,
+		Location:     cfg.location,
+		Logger:       cfg.log,
+	})
+	if err != nil {
+		store.Close()
+		return nil, err
+	}
+	if err := engine.Recover(ctx); err != nil {
+		cfg.log.Error("recover outbox", "error", err)
+	}
+	return &app{
+		store:   store,
+		engine:  engine,
+		service: bot.NewService(engine, cfg.log),
+		log:     cfg.log,
+	}, nil
+}
+
+func (a *app) Close() error { return a.store.Close() }
+
+// runConsole chats on in and out until the input ends or ctx is done.
+func (a *app) runConsole(ctx context.Context, in io.Reader, out io.Writer, jsonOut, prompt bool) error {
+	c := console.New(console.Config{In: in, Out: out, JSON: jsonOut, Prompt: prompt}, a.service, a.log)
+	return c.Run(ctx)
+}
+
+// runTelegram long-polls Telegram until ctx is done.
+func (a *app) runTelegram(ctx context.Context, cfg TelegramConfig, token string) error {
+	tg, err := telegram.New(telegram.Config{
+		Token:       token,
+		APIEndpoint: cfg.APIEndpoint,
+		PollTimeout: cfg.PollTimeout,
+	}, a.service, a.log)
+	if err != nil {
+		return fmt.Errorf("start telegram: %w", err)
+	}
+	a.log.Info("telegram connector started")
+	return tg.Run(ctx)
+}
+
+// newLogger returns a text logger at level on w.
+func newLogger(w io.Writer, level string) *slog.Logger {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(level)); err != nil {
+		l = slog.LevelInfo
+	}
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l}))
+}

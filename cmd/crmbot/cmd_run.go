@@ -1,0 +1,64 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/crmbot/crmbot/odoo"
+)
+
+// runBot implements "crmbot run --config FILE".
+func runBot(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("run", flag.ContinueOnError)
+	path := fs.String("config", "", "configuration `file` (YAML); see configs/crmbot.example.yaml")
+	if err := parseFlags(fs, args, stderr); err != nil {
+		return ignoreHelp(err)
+	}
+	if *path == "" {
+		return fmt.Errorf("%w: run needs --config FILE", errUsage)
+	}
+	cfg, err := loadConfig(*path)
+	if err != nil {
+		return err
+	}
+	sec, err := readSecrets(cfg, os.Getenv)
+	if err != nil {
+		return err
+	}
+	loc, _ := time.LoadLocation(cfg.TimeZone)
+	log := newLogger(stderr, cfg.LogLevel)
+
+	a, err := newApp(ctx, appConfig{
+		statePath: cfg.State.Path,
+		odoo:      odoo.Config{URL: cfg.Odoo.URL, Database: cfg.Odoo.Database, APIKey: sec.odooKey},
+		region:    cfg.Region,
+		location:  loc,
+		llm:       cfg.LLM,
+		llmKey:    sec.llmKey,
+		log:       log,
+	})
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	log.Info("crmbot started", "version", buildVersion(), "platform", cfg.Platform,
+		"odoo", cfg.Odoo.URL, "state", cfg.State.Path, "llm", cfg.LLM.Model != "")
+	defer log.Info("crmbot stopped")
+
+	if cfg.Platform == "console" {
+		return a.runConsole(ctx, stdin, stdout, cfg.Console.JSON, false)
+	}
+	return a.runTelegram(ctx, cfg.Telegram, sec.telegramToken)
+}
+
+func ignoreHelp(err error) error {
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	}
+	return err
+}

@@ -1,0 +1,171 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/nyaruka/phonenumbers"
+	"go.yaml.in/yaml/v3"
+)
+
+// Environment variables that hold secrets. The configuration file never
+// contains secrets, so it can be committed and shared.
+const (
+	envOdooKey       = "CRMBOT_ODOO_API_KEY"
+	envTelegramToken = "CRMBOT_TELEGRAM_TOKEN"
+	envLLMKey        = "CRMBOT_LLM_API_KEY"
+)
+
+// Config is the YAML configuration of "crmbot run". Zero values are
+// documented defaults; configs/crmbot.example.yaml explains each field.
+type Config struct {
+	// Platform is "telegram" or "console".
+	Platform string         `yaml:"platform"`
+	Telegram TelegramConfig `yaml:"telegram"`
+	Console  ConsoleConfig  `yaml:"console"`
+	Odoo     OdooConfig     `yaml:"odoo"`
+	LLM      LLMConfig      `yaml:"llm"`
+	State    StateConfig    `yaml:"state"`
+	// Region is the ISO 3166 region for phone numbers without a country
+	// code. Default "US".
+	Region string `yaml:"region"`
+	// TimeZone is the IANA zone for relative dates. Default "UTC".
+	TimeZone string `yaml:"time_zone"`
+	// LogLevel is debug, info, warn or error. Default info.
+	LogLevel string `yaml:"log_level"`
+}
+
+// TelegramConfig configures the Telegram connector.
+type TelegramConfig struct {
+	// APIEndpoint overrides the Bot API endpoint format (token, then
+	// method), for a local Bot API server.
+	APIEndpoint string        `yaml:"api_endpoint"`
+	PollTimeout time.Duration `yaml:"poll_timeout"`
+}
+
+// ConsoleConfig configures the console connector.
+type ConsoleConfig struct {
+	JSON bool `yaml:"json"`
+}
+
+// OdooConfig names the Odoo server. The API key comes from the
+// environment variable CRMBOT_ODOO_API_KEY.
+type OdooConfig struct {
+	URL      string `yaml:"url"`
+	Database string `yaml:"database"`
+}
+
+// LLMConfig enables understanding free text with an OpenAI-compatible
+// chat completion API. Empty BaseURL and Model mean rules only. The key
+// comes from CRMBOT_LLM_API_KEY.
+type LLMConfig struct {
+	BaseURL string        `yaml:"base_url"`
+	Model   string        `yaml:"model"`
+	Timeout time.Duration `yaml:"timeout"`
+}
+
+// StateConfig locates the conversation state file.
+type StateConfig struct {
+	// Path of the bbolt file. Default "crmbot.db".
+	Path string `yaml:"path"`
+}
+
+// secrets holds what the environment supplies.
+type secrets struct {
+	odooKey       string
+	telegramToken string
+	llmKey        string
+}
+
+// loadConfig reads and checks the configuration file at path.
+func loadConfig(path string) (Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return Config{}, fmt.Errorf("read config: %w", err)
+	}
+	var cfg Config
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(&cfg); err != nil && !errors.Is(err, io.EOF) {
+		return Config{}, fmt.Errorf("parse config %s: %w", path, err)
+	}
+	cfg.setDefaults()
+	if err := cfg.validate(); err != nil {
+		return Config{}, fmt.Errorf("config %s: %w", path, err)
+	}
+	return cfg, nil
+}
+
+func (c *Config) setDefaults() {
+	if c.Region == "" {
+		c.Region = "US"
+	}
+	if c.TimeZone == "" {
+		c.TimeZone = "UTC"
+	}
+	if c.State.Path == "" {
+		c.State.Path = "crmbot.db"
+	}
+	if c.LogLevel == "" {
+		c.LogLevel = "info"
+	}
+	c.Region = strings.ToUpper(c.Region)
+}
+
+func (c *Config) validate() error {
+	var problems []string
+	switch c.Platform {
+	case "telegram", "console":
+	case "":
+		problems = append(problems, `platform is missing: set it to "telegram" or "console"`)
+	default:
+		problems = append(problems, fmt.Sprintf(`platform %q is not supported: use "telegram" or "console"`, c.Platform))
+	}
+	if u, err := url.Parse(c.Odoo.URL); c.Odoo.URL == "" || err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		problems = append(problems, fmt.Sprintf("odoo.url %q is not an http(s) URL such as https://odoo.example.com", c.Odoo.URL))
+	}
+	if (c.LLM.BaseURL == "") != (c.LLM.Model == "") {
+		problems = append(problems, "llm.base_url and llm.model must be set together (or both left empty for rules only)")
+	}
+	if _, err := time.LoadLocation(c.TimeZone); err != nil {
+		problems = append(problems, fmt.Sprintf("time_zone %q is not an IANA time zone such as Asia/Shanghai", c.TimeZone))
+	}
+	if phonenumbers.GetCountryCodeForRegion(c.Region) == 0 {
+		problems = append(problems, fmt.Sprintf("region %q is not an ISO 3166 region code such as CN or US", c.Region))
+	}
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		problems = append(problems, fmt.Sprintf("log_level %q is not one of debug, info, warn, error", c.LogLevel))
+	}
+	if len(problems) > 0 {
+		return errors.New(strings.Join(problems, "; "))
+	}
+	return nil
+}
+
+// readSecrets takes the secrets cfg needs from the environment.
+func readSecrets(cfg Config, getenv func(string) string) (secrets, error) {
+	s := secrets{
+		odooKey:       strings.TrimSpace(getenv(envOdooKey)),
+		telegramToken: strings.TrimSpace(getenv(envTelegramToken)),
+		llmKey:        strings.TrimSpace(getenv(envLLMKey)),
+	}
+	var missing []string
+	if s.odooKey == "" {
+		missing = append(missing, envOdooKey)
+	}
+	if cfg.Platform == "telegram" && s.telegramToken == "" {
+		missing = append(missing, envTelegramToken)
+	}
+	if len(missing) > 0 {
+		return s, fmt.Errorf("environment variable %s is not set; export it before starting crmbot", strings.Join(missing, " and "))
+	}
+	return s, nil
+}

@@ -1,0 +1,24 @@
+// Command crmbot is a CRM assistant for Odoo that chats in Telegram or on
+// a console. Run "crmbot help" for its subcommands.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+
+	// Time zones for relative dates, also on hosts without tzdata.
+	_ "time/tzdata"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "crmbot:", err)
+		os.Exit(exitCode(err))
+	}
+}
