@@ -72,7 +72,7 @@ func (x *extraction) extractAfterTrigger(trig trigger) {
 // extractReply reads a reply to the question for pending. The text before
 // the first label is the pending value, and labelled values after it are
 // kept too. Values detected without a label are ignored, because in a
-// reply such as "Q3 2026 rollout" the number is part of the answer.
+// reply such as "Q3 2026 rollout" the number is part of the reply.
 func (x *extraction) extractReply(pending string) {
 	x.dropNameParts(0, pending)
 	for _, l := range x.labels {

@@ -15,7 +15,8 @@ type fieldPattern struct {
 	re    *regexp.Regexp
 }
 
-// labelFiller is what may sit between a label and its value.
+// labelFiller matches the words and punctuation allowed between a label
+// and its value.
 const labelFiller = `\s*(?:is\s+|are\s+|of\s+|on\s+|是|为|在|约)?\s*[:：=]?\s*`
 
 func labelPattern(field, english, chinese string) fieldPattern {

@@ -49,7 +49,7 @@ var (
 	weakDeal       = regexp.MustCompile(`\bopportunity\b|\bdeal\s+(?:for|with)\b|商机|机会`)
 )
 
-// trigger is where an intent is named in the normalized text.
+// trigger is the position of an intent phrase in the normalized text.
 type trigger struct {
 	intent     string
 	start, end int

@@ -101,9 +101,9 @@ func findSpans(t text, intent, region string, now time.Time) []span {
 	return spans
 }
 
-// isAmount reports whether norm[start:end] is an amount that stands alone:
-// not part of a word such as "Q3", and marked by a currency or multiplier
-// or long enough not to be a year.
+// isAmount reports whether norm[start:end] is an amount on its own. It
+// must not be part of a word such as "Q3", and it needs a currency marker,
+// a multiplier or enough digits not to be a year.
 func isAmount(norm string, start, end int) bool {
 	if start >= end {
 		return false
