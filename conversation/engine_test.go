@@ -31,6 +31,9 @@ func (keywordUnderstander) Understand(_ context.Context, req UnderstandRequest) 
 		return Understanding{Values: map[string]string{SlotPhone: strings.TrimPrefix(req.Text, "phone ")}}, nil
 	case req.Text == "garbage":
 		return Understanding{}, errors.New("llm returned garbage")
+	case req.Text == "llm down, new customer Fallback":
+		return Understanding{Intent: IntentCreateCustomer, Values: map[string]string{SlotName: "Fallback"}},
+			errors.New("llm unavailable")
 	}
 	return Understanding{}, nil
 }
@@ -97,7 +100,9 @@ func (b *memBackend) FindRecord(_ context.Context, model string, match map[strin
 	return 0, false, nil
 }
 
-func (b *memBackend) RecordURL(model string, id int64) string { return "http://odoo.test/odoo/" + model }
+func (b *memBackend) RecordURL(model string, id int64) string {
+	return "http://odoo.test/odoo/" + model
+}
 
 func (b *memBackend) count(model string) int {
 	b.mu.Lock()
@@ -416,4 +421,9 @@ func TestEngineCreatesMissingPartnerThenResumes(t *testing.T) {
 func TestEngineUnderstandErrorAsksToRephrase(t *testing.T) {
 	h := newHarness(t)
 	wantKeys(t, h.send("u", "garbage"), MsgRephrase)
+}
+
+func TestEngineUnderstandErrorUsesFallback(t *testing.T) {
+	h := newHarness(t)
+	wantKeys(t, h.send("u", "llm down, new customer Fallback"), MsgAskOptional)
 }

@@ -64,9 +64,14 @@ func (e *Engine) text(ctx context.Context, t *turn) error {
 		Now:     t.now.In(e.cfg.Location),
 	})
 	if err != nil {
+		// An understander that fails may still return what its fallback
+		// rules understood; use it, and ask to rephrase only when there
+		// is nothing.
 		e.log.Warn("understand message", "key", st.Key, "error", err)
-		t.say(Message{Key: MsgRephrase})
-		return nil
+		if u.Intent == "" && len(u.Values) == 0 {
+			t.say(Message{Key: MsgRephrase})
+			return nil
+		}
 	}
 	return e.apply(ctx, t, text, u)
 }

@@ -34,7 +34,9 @@ type Understanding struct {
 }
 
 // Understander interprets free text. Implementations: rules only, or an
-// LLM with the rules as fallback.
+// LLM with the rules as fallback. An implementation that fails may return
+// a partial Understanding with its error; the engine uses it when it names
+// an intent or values.
 type Understander interface {
 	Understand(ctx context.Context, req UnderstandRequest) (Understanding, error)
 }
