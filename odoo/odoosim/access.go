@@ -7,9 +7,12 @@ import (
 
 // user is a simulated Odoo user with an API key.
 type user struct {
-	id   int64
-	name string
-	key  string
+	id    int64
+	name  string
+	login string
+	// key is the API key; password is accepted by the legacy endpoints.
+	key      string
+	password string
 	// admin users have every access right; the others are salespeople
 	// limited to their own leads ("User: Own Documents Only").
 	admin bool

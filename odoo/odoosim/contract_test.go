@@ -1,7 +1,6 @@
 package odoosim
 
 import (
-	"bytes"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -48,11 +47,21 @@ type replayStep struct {
 	mode compareMode
 }
 
-// replaySequence lists the JSON-2 captures in the order they were made
+// replaySequence lists the JSON-2 and JSON-RPC captures in the order they were made
 // on the real server, so that each step finds the state it expects.
 var replaySequence = []replayStep{
 	{"00_version_json_version.json", exact},
 	{"00_version_web_version.json", exact},
+	{"01_jsonrpc_common_version.json", exact},
+	{"02_jsonrpc_common_login_ok.json", exact},
+	{"02_jsonrpc_common_authenticate_ok.json", exact},
+	{"02_jsonrpc_common_login_with_apikey.json", exact},
+	{"03_jsonrpc_common_login_bad_password.json", exact},
+	{"03_jsonrpc_common_authenticate_bad_password.json", exact},
+	{"04_jsonrpc_common_login_bad_db.json", exact},
+	{"04_jsonrpc_execute_kw_bad_db.json", exact},
+	{"05_jsonrpc_execute_kw_bad_apikey.json", exact},
+	{"05_jsonrpc_execute_kw_ok_password.json", exact},
 	{"06_json2_context_get_ok_admin.json", exact},
 	{"06_json2_context_get_ok_sales1.json", exact},
 	{"07_json2_bad_apikey.json", exact},
@@ -71,6 +80,13 @@ var replaySequence = []replayStep{
 	{"16_json2_partner_search_count.json", exact},
 	{"17_json2_partner_create_for_unlink.json", exact},
 	{"17_json2_partner_unlink.json", exact},
+	{"18_jsonrpc_partner_create_company.json", exact},
+	{"18_jsonrpc_partner_create_contact.json", exact},
+	{"18_jsonrpc_partner_name_search.json", exact},
+	{"18_jsonrpc_partner_search_read.json", exact},
+	{"18_jsonrpc_partner_write.json", exact},
+	{"18_jsonrpc_partner_unlink.json", exact},
+	{"18_jsonrpc_partner_fields_get.json", exact},
 	{"20_json2_lead_fields_get.json", exact},
 	{"21_json2_crm_stage_search_read.json", exact},
 	{"22_json2_crm_tag_name_create.json", exact},
@@ -91,6 +107,14 @@ var replaySequence = []replayStep{
 	{"30_json2_lead_read_lost_needs_active_test.json", exact},
 	{"30_json2_lead_search_lost_default.json", exact},
 	{"30_json2_lead_search_lost_with_context.json", exact},
+	{"31_jsonrpc_lead_create.json", exact},
+	{"31_jsonrpc_lead_write_stage.json", exact},
+	{"31_jsonrpc_lead_action_set_won.json", exact},
+	{"31_jsonrpc_lead_create_second.json", exact},
+	{"31_jsonrpc_lead_action_set_lost.json", exact},
+	{"31_jsonrpc_err_lose_won_lead.json", exact},
+	{"31_jsonrpc_crm_tag_name_create.json", exact},
+	{"31_jsonrpc_crm_stage_search_read.json", exact},
 	{"40_json2_ir_model_lookup.json", exact},
 	{"41_json2_activity_type_search_read.json", exact},
 	{"42_json2_activity_create.json", exact},
@@ -109,6 +133,8 @@ var replaySequence = []replayStep{
 	{"45_json2_calendar_event_create.json", exact},
 	{"45_json2_calendar_event_allday.json", exact},
 	{"45_json2_calendar_event_create_iso_T.json", exact},
+	{"46_jsonrpc_activity_create.json", exact},
+	{"46_jsonrpc_calendar_event_create.json", exact},
 	{"50_json2_err_lead_create_without_name.json", exact},
 	{"50_json2_err_partner_create_without_name.json", exact},
 	{"50_json2_partner_create_empty_name_accepted.json", exact},
@@ -145,6 +171,19 @@ var replaySequence = []replayStep{
 	{"59_json2_err_unexpected_kwarg.json", exact},
 	{"59_json2_err_unlink_partner_in_use.json", exact},
 	{"59_json2_err_wrong_content_type.json", exact},
+	{"60_jsonrpc_err_partner_create_without_name.json", exact},
+	{"61_jsonrpc_err_write_unknown_field.json", exact},
+	{"62_jsonrpc_read_deleted_id_returns_empty.json", exact},
+	{"63_jsonrpc_err_bad_selection_value.json", exact},
+	{"64_jsonrpc_err_many2one_missing_id.json", exact},
+	{"65_jsonrpc_err_sales1_read_other_users_lead.json", exact},
+	{"65_jsonrpc_err_sales1_write_other_users_lead.json", exact},
+	{"66_jsonrpc_err_unknown_model.json", exact},
+	{"67_jsonrpc_err_unknown_method.json", exact},
+	{"68_jsonrpc_err_private_method.json", exact},
+	{"69_jsonrpc_err_malformed_json.json", exact},
+	{"69_jsonrpc_err_uid_key_mismatch.json", exact},
+	{"69_jsonrpc_err_unknown_service.json", exact},
 }
 
 // skippedCaptures are the captures the replay leaves out, with the reason.
@@ -218,7 +257,7 @@ func TestReplayCaptures(t *testing.T) {
 	}
 }
 
-// TestReplayCoversCaptures fails when a JSON-2 capture is neither
+// TestReplayCoversCaptures fails when a capture is neither
 // replayed nor listed as skipped.
 func TestReplayCoversCaptures(t *testing.T) {
 	dir := findWireDir(t)
@@ -232,7 +271,7 @@ func TestReplayCoversCaptures(t *testing.T) {
 	}
 	for _, path := range files {
 		name := filepath.Base(path)
-		if strings.Contains(name, "_jsonrpc_") || listed[name] {
+		if listed[name] {
 			continue
 		}
 		if _, ok := skippedCaptures[name]; !ok {
@@ -251,6 +290,9 @@ func alignNextID(sim *Server, c capture) {
 	modelName, method, _ := strings.Cut(path, "/")
 	var created any
 	_ = json.Unmarshal(c.Response, &created)
+	if path == "/jsonrpc" {
+		modelName, method, created = legacyCall(c)
+	}
 	first := created
 	if list, ok := created.([]any); ok && len(list) > 0 {
 		first = list[0]
@@ -271,6 +313,27 @@ func alignNextID(sim *Server, c capture) {
 	sim.setNextID(modelName, int64(id))
 }
 
+// legacyCall returns the model, method and result of an execute_kw
+// capture.
+func legacyCall(c capture) (string, string, any) {
+	var req struct {
+		Params struct {
+			Args []any `json:"args"`
+		} `json:"params"`
+	}
+	var resp struct {
+		Result any `json:"result"`
+	}
+	_ = json.Unmarshal(c.Request.Body, &req)
+	_ = json.Unmarshal(c.Response, &resp)
+	if len(req.Params.Args) < 5 {
+		return "", "", nil
+	}
+	modelName, _ := req.Params.Args[3].(string)
+	method, _ := req.Params.Args[4].(string)
+	return modelName, method, resp.Result
+}
+
 func urlPath(raw string) string {
 	if i := strings.Index(raw, "://"); i >= 0 {
 		raw = raw[i+3:]
@@ -285,6 +348,12 @@ func urlPath(raw string) string {
 func replay(t *testing.T, handler http.Handler, sim *Server,
 	c capture) (int, http.Header, []byte) {
 	t.Helper()
+	replacer := strings.NewReplacer(
+		"<API_KEY_ADMIN>", sim.AdminKey(),
+		"<API_KEY_SALES1>", sim.SalesKey(),
+		"<PASSWORD_ADMIN>", sim.users[AdminUID].password,
+		"<PASSWORD_SALES1>", sim.users[SalesUID].password,
+	)
 	var body io.Reader
 	var text string
 	switch {
@@ -293,15 +362,9 @@ func replay(t *testing.T, handler http.Handler, sim *Server,
 		// A string body is the raw text that was sent, such as bad JSON.
 		body = strings.NewReader(text)
 	default:
-		body = bytes.NewReader(c.Request.Body)
+		body = strings.NewReader(replacer.Replace(string(c.Request.Body)))
 	}
 	req := httptest.NewRequest(c.Request.Method, urlPath(c.Request.URL), body)
-	replacer := strings.NewReplacer(
-		"<API_KEY_ADMIN>", sim.AdminKey(),
-		"<API_KEY_SALES1>", sim.SalesKey(),
-		"<PASSWORD_ADMIN>", "admin-password",
-		"<PASSWORD_SALES1>", "sales1-password",
-	)
 	for key, value := range c.Request.Headers {
 		req.Header.Set(key, replacer.Replace(value))
 	}
@@ -356,6 +419,10 @@ func compareBody(t *testing.T, c capture, body []byte, mode compareMode) {
 		compareErrorBody(t, want, got)
 		return
 	}
+	if wantRPC, ok := want.(map[string]any); ok && wantRPC["error"] != nil {
+		compareRPCError(t, wantRPC, got)
+		return
+	}
 	compareValue(t, "response", want, got, mode)
 }
 
@@ -382,6 +449,30 @@ func compareErrorBody(t *testing.T, want, got any) {
 		t.Errorf("error arguments: got %d, want %d", len(gotArgs),
 			len(wantArgs))
 	}
+}
+
+// compareRPCError compares a JSON-RPC error answer: the envelope exactly,
+// the data as an error body.
+func compareRPCError(t *testing.T, want map[string]any, got any) {
+	t.Helper()
+	gotRPC, ok := got.(map[string]any)
+	if !ok {
+		t.Fatalf("JSON-RPC answer: got %v, want an object", got)
+	}
+	compareKeys(t, "JSON-RPC answer", want, gotRPC)
+	wantError, _ := want["error"].(map[string]any)
+	gotError, ok := gotRPC["error"].(map[string]any)
+	if !ok {
+		t.Fatalf("JSON-RPC error: got %v, want an object", gotRPC["error"])
+	}
+	compareKeys(t, "JSON-RPC error", wantError, gotError)
+	for _, key := range []string{"code", "message"} {
+		if gotError[key] != wantError[key] {
+			t.Errorf("JSON-RPC error %s: got %v, want %v", key,
+				gotError[key], wantError[key])
+		}
+	}
+	compareErrorBody(t, wantError["data"], gotError["data"])
 }
 
 var datetimePattern = regexp.MustCompile(

@@ -75,9 +75,10 @@ func New(opts Options) *Server {
 		s.logger = slog.New(slog.DiscardHandler)
 	}
 	s.users = map[int64]*user{
-		AdminUID: {id: AdminUID, name: "Mitchell Admin", key: newKey(),
-			admin: true},
-		SalesUID: {id: SalesUID, name: "Sales One", key: newKey()},
+		AdminUID: {id: AdminUID, name: "Mitchell Admin", login: "admin",
+			key: newKey(), password: newKey(), admin: true},
+		SalesUID: {id: SalesUID, name: "Sales One", login: "sales1",
+			key: newKey(), password: newKey()},
 	}
 	s.db = newDatabase(s.models)
 	s.seed()
