@@ -1,0 +1,166 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/crmbot/crmbot/odoo/odoosim"
+)
+
+// fakeLLM answers every chat completion with one create_customer tool
+// call, as OpenAI does, and records the requests' bearer keys.
+func fakeLLM(t *testing.T, args string) (*httptest.Server, *atomic.Int32, *atomic.Value) {
+	t.Helper()
+	var calls atomic.Int32
+	var auth atomic.Value
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/v1/chat/completions" {
+			http.NotFound(w, r)
+			return
+		}
+		io.Copy(io.Discard, r.Body)
+		calls.Add(1)
+		auth.Store(r.Header.Get("Authorization"))
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprintf(w, `{"id":"chatcmpl-1","object":"chat.completion","created":1733300000,"model":"test-model",
+"choices":[{"index":0,"finish_reason":"tool_calls","message":{"role":"assistant","content":null,
+"tool_calls":[{"id":"call_1","type":"function","function":{"name":"create_customer","arguments":%q}}]}}],
+"usage":{"prompt_tokens":120,"completion_tokens":20,"total_tokens":140,"prompt_tokens_details":{"cached_tokens":0}}}`, args)
+	}))
+	t.Cleanup(srv.Close)
+	return srv, &calls, &auth
+}
+
+func writeConfig(t *testing.T, body string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "crmbot.yaml")
+	if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func TestRunConsoleWithLLM(t *testing.T) {
+	sim := odoosim.New(odoosim.Options{})
+	url, err := sim.Start("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sim.Close()
+	llm, calls, auth := fakeLLM(t, `{"name":"Nimbus Labs","phone":"+1 415 555 0199"}`)
+
+	cfg := writeConfig(t, fmt.Sprintf(`
+platform: console
+console: {json: true}
+odoo: {url: %q, database: %q}
+llm: {base_url: %q, model: test-model}
+state: {path: %q}
+region: US
+`, url, sim.Database(), llm.URL+"/v1", filepath.Join(t.TempDir(), "state.db")))
+	t.Setenv(envOdooKey, sim.AdminKey())
+	t.Setenv(envLLMKey, "sk-test-key")
+
+	script := "please put Nimbus Labs in as a customer, their number is +1 415 555 0199\nskip\n/click 1\n"
+	var stdout, stderr bytes.Buffer
+	if err := run(context.Background(), []string{"run", "--config", cfg}, strings.NewReader(script), &stdout, &stderr); err != nil {
+		t.Fatalf("run: %v\n%s", err, stderr.String())
+	}
+	if calls.Load() == 0 {
+		t.Fatal("the LLM was never called")
+	}
+	if got := auth.Load(); got != "Bearer sk-test-key" {
+		t.Errorf("LLM Authorization = %v, want the key from %s", got, envLLMKey)
+	}
+	if strings.Contains(stderr.String(), "sk-test-key") || strings.Contains(stderr.String(), sim.AdminKey()) {
+		t.Error("a secret appears in the logs")
+	}
+	var created []map[string]any
+	for _, p := range sim.Records("res.partner") {
+		if p["name"] == "Nimbus Labs" {
+			created = append(created, p)
+		}
+	}
+	if len(created) != 1 || created[0]["phone"] != "+1 415-555-0199" {
+		t.Fatalf("partners named Nimbus Labs = %v, want one with phone +1 415-555-0199\noutput:\n%s", created, stdout.String())
+	}
+	last := strings.Split(strings.TrimSpace(stdout.String()), "\n")
+	var reply struct{ Record *struct{ Model string } }
+	if err := json.Unmarshal([]byte(last[len(last)-1]), &reply); err != nil || reply.Record == nil {
+		t.Errorf("last output line %q has no record", last[len(last)-1])
+	}
+}
+
+func TestConfigErrors(t *testing.T) {
+	tests := []struct {
+		name, yaml string
+		want       []string
+	}{
+		{"no platform", "odoo: {url: http://127.0.0.1:8069}\n", []string{"platform is missing"}},
+		{"bad platform", "platform: whatsapp\nodoo: {url: http://127.0.0.1:8069}\n", []string{`"whatsapp"`}},
+		{"bad url", "platform: console\nodoo: {url: 'odoo.local'}\n", []string{`odoo.url "odoo.local"`}},
+		{"secret in file", "platform: console\nodoo: {url: http://127.0.0.1:8069, api_key: abc}\n", []string{"api_key"}},
+		{"half llm", "platform: console\nodoo: {url: http://127.0.0.1:8069}\nllm: {model: m}\n", []string{"llm.base_url"}},
+		{"bad zone", "platform: console\nodoo: {url: http://127.0.0.1:8069}\ntime_zone: Mars/Base\n", []string{"Mars/Base"}},
+		{"bad region", "platform: console\nodoo: {url: http://127.0.0.1:8069}\nregion: XX\n", []string{`"XX"`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := loadConfig(writeConfig(t, tt.yaml))
+			if err == nil {
+				t.Fatal("loadConfig accepted the file")
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q does not contain %q", err, w)
+				}
+			}
+		})
+	}
+}
+
+func TestRunMissingSecret(t *testing.T) {
+	cfg := writeConfig(t, "platform: telegram\nodoo: {url: http://127.0.0.1:8069}\n")
+	t.Setenv(envOdooKey, "")
+	t.Setenv(envTelegramToken, "")
+	var stdout, stderr bytes.Buffer
+	err := run(context.Background(), []string{"run", "--config", cfg}, strings.NewReader(""), &stdout, &stderr)
+	if err == nil {
+		t.Fatal("run started without secrets")
+	}
+	for _, want := range []string{envOdooKey, envTelegramToken} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not name %s", err, want)
+		}
+	}
+}
+
+func TestExampleConfigLoads(t *testing.T) {
+	cfg, err := loadConfig("../../configs/crmbot.example.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Platform != "telegram" || cfg.Region != "CN" || cfg.TimeZone != "Asia/Shanghai" {
+		t.Errorf("example config = %+v", cfg)
+	}
+}
+
+func TestUnknownCommand(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	err := run(context.Background(), []string{"frobnicate"}, nil, &stdout, &stderr)
+	if err == nil || exitCode(err) != 2 || !strings.Contains(err.Error(), `"frobnicate"`) {
+		t.Errorf("unknown command: err %v, exit %d; want usage error naming it", err, exitCode(err))
+	}
+	if err := run(context.Background(), []string{"version"}, nil, &stdout, &stderr); err != nil || !strings.HasPrefix(stdout.String(), "crmbot ") {
+		t.Errorf("version: %v, %q", err, stdout.String())
+	}
+}
