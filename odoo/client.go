@@ -51,7 +51,8 @@ type Client struct {
 
 	// maxTries bounds the tries of one call, retries included.
 	maxTries int
-	// backoff is the wait before the first retry; it doubles after each.
+	// backoff is the wait before the first retry. It doubles after each
+	// retry.
 	backoff time.Duration
 }
 
@@ -203,7 +204,7 @@ func sleep(ctx context.Context, d time.Duration) error {
 	}
 }
 
-// post sends one JSON-2 request and decodes its answer.
+// post sends one JSON-2 request and decodes its response.
 func (c *Client) post(ctx context.Context, model, method string,
 	body []byte, result any) error {
 	endpoint := c.baseURL + "/json/2/" + url.PathEscape(model) + "/" +
@@ -254,7 +255,7 @@ func (c *Client) transportError(model, method string, err error) error {
 		OutcomeUnknown: !isNotSent(err) && !errors.Is(err, context.Canceled)}
 }
 
-// responseError builds the *Error for a non-200 answer.
+// responseError builds the *Error for a non-200 response.
 func (c *Client) responseError(model, method string,
 	resp *http.Response) error {
 	raw, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
@@ -278,11 +279,11 @@ func (c *Client) responseError(model, method string,
 
 	switch {
 	case resp.StatusCode == http.StatusNotFound && !isJSON:
-		// Odoo answers an unknown X-Odoo-Database with an HTML page.
+		// Odoo sends an HTML page for an unknown X-Odoo-Database.
 		e.Err = ErrDatabaseNotFound
 		e.Message = c.databaseNotFoundMessage()
 	case resp.StatusCode == http.StatusGatewayTimeout:
-		// A proxy gave up waiting; Odoo may still have applied the call.
+		// A proxy gave up waiting, but Odoo may still have applied the call.
 		e.OutcomeUnknown = !repeatable[method]
 		e.Message = "gateway timeout (HTTP 504)"
 	default:
@@ -307,9 +308,9 @@ func (c *Client) databaseNotFoundMessage() string {
 // summarize returns the start of a response body on one line.
 func summarize(raw []byte) string {
 	text := strings.Join(strings.Fields(string(raw)), " ")
-	const max = 200
-	if len(text) > max {
-		text = text[:max] + "..."
+	const maxLength = 200
+	if len(text) > maxLength {
+		text = text[:maxLength] + "..."
 	}
 	if text == "" {
 		return "empty body"

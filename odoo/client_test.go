@@ -463,6 +463,53 @@ func TestClientRetries(t *testing.T) {
 		}
 	})
 
+	t.Run("read resent on dropped connection", func(t *testing.T) {
+		var requests atomic.Int32
+		server := httptest.NewServer(http.HandlerFunc(
+			func(w http.ResponseWriter, r *http.Request) {
+				requests.Add(1)
+				conn, _, err := w.(http.Hijacker).Hijack()
+				if err == nil {
+					_ = conn.Close()
+				}
+			}))
+		defer server.Close()
+		c, err := New(Config{URL: server.URL, APIKey: "k"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.backoff = time.Millisecond
+		_, err = c.Read(ctx, "res.partner", []int64{1}, nil)
+		if !IsTransient(err) {
+			t.Errorf("IsTransient: got false, want true; error %v", err)
+		}
+		if got := requests.Load(); got != 3 {
+			t.Errorf("requests: got %d, want 3", got)
+		}
+	})
+
+	t.Run("create outcome unknown on timeout", func(t *testing.T) {
+		release := make(chan struct{})
+		server := httptest.NewServer(http.HandlerFunc(
+			func(w http.ResponseWriter, r *http.Request) {
+				<-release
+			}))
+		defer server.Close()
+		defer close(release)
+		c, err := New(Config{URL: server.URL, APIKey: "k",
+			HTTPClient: &http.Client{Timeout: 50 * time.Millisecond}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = c.Create(ctx, "res.partner", map[string]any{"name": "x"})
+		if !IsTransient(err) {
+			t.Errorf("IsTransient: got false, want true; error %v", err)
+		}
+		if !IsOutcomeUnknown(err) {
+			t.Errorf("IsOutcomeUnknown: got false, want true; error %v", err)
+		}
+	})
+
 	t.Run("connection refused", func(t *testing.T) {
 		listener, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"strings"
@@ -11,7 +12,7 @@ import (
 )
 
 // ErrDatabaseNotFound is the cause of an [*Error] returned when the server
-// answers that the database named in the X-Odoo-Database header does not
+// reports that the database named in the X-Odoo-Database header does not
 // exist. Test for it with errors.Is or [IsDatabaseNotFound].
 var ErrDatabaseNotFound = errors.New("database not found")
 
@@ -46,7 +47,7 @@ type Error struct {
 	// it, so it does not reach logs or users by accident.
 	Debug string
 	// OutcomeUnknown reports that the request may have been applied
-	// although no answer arrived, so resending it could apply it twice.
+	// although no response arrived, so resending it could apply it twice.
 	OutcomeUnknown bool
 	// Err is the underlying cause, such as a network error or
 	// ErrDatabaseNotFound.
@@ -203,8 +204,8 @@ func isTransientNetError(err error) bool {
 	if errors.As(err, &netErr) && netErr.Timeout() {
 		return true
 	}
-	// The server closed the connection before answering.
-	return strings.Contains(err.Error(), "EOF")
+	// The server closed the connection before responding.
+	return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)
 }
 
 // isNotSent reports whether a transport error happened before any byte of

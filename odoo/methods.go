@@ -12,7 +12,7 @@ import (
 // SearchOptions are the optional arguments of SearchRead. The zero value
 // means no limit, no offset, the model's default order and no context.
 type SearchOptions struct {
-	// Limit is the maximum number of records; 0 means no limit.
+	// Limit is the maximum number of records. 0 means no limit.
 	Limit int
 	// Offset is the number of matching records to skip.
 	Offset int
@@ -55,7 +55,8 @@ func (c *Client) Unlink(ctx context.Context, model string,
 	return c.Call(ctx, model, "unlink", map[string]any{"ids": ids}, nil)
 }
 
-// Read returns fields of the records ids; nil fields means all fields.
+// Read returns fields of the records ids, or all fields when fields is
+// nil.
 // Ids that do not exist are left out of the result without an error.
 func (c *Client) Read(ctx context.Context, model string, ids []int64,
 	fields []string) ([]Record, error) {

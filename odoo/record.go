@@ -40,7 +40,7 @@ func (r Record) Float(field string) float64 {
 	return f
 }
 
-// Bool returns a boolean field; false, absent and any other type read as
+// Bool returns a boolean field. False, absent and any other type read as
 // false.
 func (r Record) Bool(field string) bool {
 	b, _ := r[field].(bool)

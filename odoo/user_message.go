@@ -7,7 +7,7 @@ import (
 )
 
 // operationPrefix starts the messages of errors that Odoo raises from
-// database constraints; it says nothing to a user.
+// database constraints. It means nothing to a user.
 const operationPrefix = "The operation cannot be completed:"
 
 // inUseConstraint matches the message Odoo 19 sends when a many2one or

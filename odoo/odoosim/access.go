@@ -10,10 +10,10 @@ type user struct {
 	id    int64
 	name  string
 	login string
-	// key is the API key; password is accepted by the legacy endpoints.
+	// key is the API key. The legacy endpoints also accept the password.
 	key      string
 	password string
-	// admin users have every access right; the others are salespeople
+	// admin users have every access right. The others are salespeople
 	// limited to their own leads ("User: Own Documents Only").
 	admin bool
 }
@@ -76,8 +76,8 @@ func (e *env) checkAccess(m *model, operation string, ids []int64) *rpcError {
 	return nil
 }
 
-// visible applies the record rules: a salesperson sees only the leads
-// assigned to them or to nobody.
+// visible applies the record rules: a salesperson can read only the leads
+// assigned to them and the unassigned ones.
 func (e *env) visible(m *model, r row) bool {
 	if e.user().admin || m.name != "crm.lead" {
 		return true

@@ -9,7 +9,7 @@ import (
 )
 
 // The field catalogues of res.partner and crm.lead are the fields_get
-// answers of an Odoo 19.0 Community server with the crm, contacts and
+// responses of an Odoo 19.0 Community server with the crm, contacts and
 // calendar modules, so types, selections and relations match a real one.
 //
 //go:embed catalog/*.json
@@ -62,7 +62,7 @@ func (m *model) fieldNames() []string {
 	return names
 }
 
-// loadCatalog reads an embedded fields_get answer.
+// loadCatalog reads an embedded fields_get response.
 func loadCatalog(name string) map[string]*field {
 	raw, err := catalogFiles.ReadFile("catalog/" + name + ".json")
 	if err != nil {

@@ -28,16 +28,16 @@ type capture struct {
 	Response        json.RawMessage   `json:"response"`
 }
 
-// compareMode says how much of a captured answer the simulator must
+// compareMode is how much of a captured response the simulator must
 // reproduce.
 type compareMode int
 
 const (
-	// exact compares every string and the length of every list; numbers
+	// exact compares every string and the length of every list. Numbers
 	// (ids, amounts) and datetimes are left aside.
 	exact compareMode = iota
-	// shape compares types and object keys only, for answers that depend
-	// on the demo data of the captured database.
+	// shape compares types and object keys only, for responses that
+	// depend on the demo data of the captured database.
 	shape
 )
 
@@ -197,7 +197,7 @@ var skippedCaptures = map[string]string{
 	"95_latency_benchmark.json":                     "timings, not an exchange",
 }
 
-// captureTime is when the captures were made; the simulator clock is set
+// captureTime is when the captures were made. The simulator clock is set
 // to it so that activity states match.
 var captureTime = time.Date(2026, 12, 4, 15, 18, 30, 0, time.UTC)
 
@@ -426,7 +426,7 @@ func compareBody(t *testing.T, c capture, body []byte, mode compareMode) {
 	compareValue(t, "response", want, got, mode)
 }
 
-// compareErrorBody compares the members and the exception name; the
+// compareErrorBody compares the members and the exception name, because
 // message texts are the simulator's own words.
 func compareErrorBody(t *testing.T, want, got any) {
 	t.Helper()
@@ -451,8 +451,8 @@ func compareErrorBody(t *testing.T, want, got any) {
 	}
 }
 
-// compareRPCError compares a JSON-RPC error answer: the envelope exactly,
-// the data as an error body.
+// compareRPCError compares a JSON-RPC error response. The envelope must
+// match exactly and the data is compared as an error body.
 func compareRPCError(t *testing.T, want map[string]any, got any) {
 	t.Helper()
 	gotRPC, ok := got.(map[string]any)

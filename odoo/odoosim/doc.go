@@ -1,5 +1,5 @@
 // Package odoosim is an in-memory Odoo 19 server for tests and the demo
-// command. It speaks JSON-2 (POST /json/2/<model>/<method>) and answers
+// command. It speaks JSON-2 (POST /json/2/<model>/<method>) and responds
 // like a real 19.0 server: the same status codes, headers and error bodies
 // {name, message, arguments, context, debug}, false for empty values and
 // many2one values as [id, "display name"]. A contract test replays

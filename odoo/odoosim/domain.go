@@ -12,7 +12,7 @@ type condition func(r row) bool
 
 // domainParser compiles a domain in Odoo's prefix notation: "&", "|" and
 // "!" operators followed by their operands, and [field, operator, value]
-// leaves; top-level terms are joined with "&".
+// leaves. Top-level terms are joined with "&".
 type domainParser struct {
 	e     *env
 	m     *model
@@ -207,7 +207,7 @@ func comparable(v any) any {
 	return v
 }
 
-// equalStored compares a stored value with a domain value; false matches
+// equalStored compares a stored value with a domain value. false matches
 // an empty value.
 func equalStored(stored, value any) bool {
 	if value == false || value == nil {
@@ -228,7 +228,7 @@ func equalStored(stored, value any) bool {
 }
 
 // matchRelational evaluates an operator on a many2one or x2many field:
-// ids compare with =, in; strings match the display names.
+// ids compare with = and in, and strings match the display names.
 func (e *env) matchRelational(f *field, stored any, op string,
 	value any) bool {
 	ids := relatedIDs(stored)

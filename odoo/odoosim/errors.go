@@ -9,8 +9,8 @@ import (
 // call return.
 type ErrorKind int
 
-// Failures that InjectError can simulate, with the answer Odoo 19 (or the
-// proxy in front of it) sends for each.
+// Failures that InjectError can simulate, with the response Odoo 19 (or
+// the proxy in front of it) sends for each.
 const (
 	// ErrAccess is an odoo.exceptions.AccessError, HTTP 403.
 	ErrAccess ErrorKind = iota + 1
@@ -31,7 +31,7 @@ const (
 	ErrBadGateway
 )
 
-// rpcError is an error answer in the JSON-2 body format
+// rpcError is an error response in the JSON-2 body format
 // {name, message, arguments, context, debug}.
 type rpcError struct {
 	status    int
@@ -111,7 +111,7 @@ func errUnprocessable(message string) *rpcError {
 		"werkzeug.exceptions.UnprocessableEntity", message)
 }
 
-// injectedError builds the answer for a failure requested by InjectError.
+// injectedError builds the response for a failure requested by InjectError.
 func injectedError(kind ErrorKind, message string) *rpcError {
 	switch kind {
 	case ErrAccess:

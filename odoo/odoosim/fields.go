@@ -66,7 +66,7 @@ func (e *env) displayName(modelName string, id int64) string {
 	return s
 }
 
-// compute returns the value of a computed field; ok is false for stored
+// compute returns the value of a computed field. ok is false for stored
 // fields.
 func (e *env) compute(m *model, r row, name string) (any, bool) {
 	if name == "display_name" {
@@ -273,8 +273,8 @@ func (e *env) computeActivity(r row, name string) (any, bool) {
 }
 
 // computeActivitySummary computes the activity fields of a record from
-// its open activities; the next one (earliest deadline, then lowest id)
-// gives the summary, user, type and deadline.
+// its open activities. The next activity (earliest deadline, then lowest
+// id) gives the summary, user, type and deadline.
 func (e *env) computeActivitySummary(modelName string, r row,
 	name string) any {
 	activities := e.model("mail.activity")
@@ -459,8 +459,8 @@ func convertTime(v any, layout, pyFormat string) (any, *rpcError) {
 }
 
 // sanitizeHTML wraps plain text in a paragraph, as Odoo's html fields
-// store it; markup is kept as sent.
-// NOTE: Odoo also strips unsafe tags and attributes; the simulator does
+// store it. Markup is kept as sent.
+// NOTE: Odoo also strips unsafe tags and attributes, but the simulator does
 // not.
 func sanitizeHTML(s string) string {
 	if s == "" || strings.HasPrefix(strings.TrimSpace(s), "<") {

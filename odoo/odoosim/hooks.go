@@ -8,8 +8,8 @@ import (
 
 // defaultProbability is the probability given to a new lead that sets
 // none.
-// NOTE: Odoo computes it from its predictive lead scoring; a fixed value
-// stands in for that here.
+// NOTE: Odoo computes it with predictive lead scoring, which the
+// simulator replaces with this fixed value.
 const defaultProbability = 10.0
 
 // defaults returns the default values of a new record. A key present in

@@ -26,7 +26,7 @@ const (
 		"request header and try again.</p>\n"
 )
 
-// Messages of the 401 answers of Odoo 19.
+// Messages of the 401 responses of Odoo 19.
 const (
 	messageNoKey      = "User not authenticated, use an API Key with a Bearer Authorization header."
 	messageInvalidKey = "Invalid apikey"
@@ -61,7 +61,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// serveVersion answers /json/version and /web/version, which need no key.
+// serveVersion handles /json/version and /web/version, which need no key.
 func (s *Server) serveVersion(w http.ResponseWriter) {
 	http.SetCookie(w, &http.Cookie{Name: "session_id", Value: newKey(),
 		Path: "/", MaxAge: 7 * 24 * 3600, HttpOnly: true,
@@ -73,7 +73,7 @@ func (s *Server) serveVersion(w http.ResponseWriter) {
 	})
 }
 
-// serveJSON2 answers POST /json/2/<model>/<method>.
+// serveJSON2 handles POST /json/2/<model>/<method>.
 func (s *Server) serveJSON2(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	s.calls++

@@ -9,7 +9,7 @@ import (
 )
 
 // The legacy JSON-RPC endpoint (POST /jsonrpc) is deprecated in Odoo 19
-// but still served. It answers HTTP 200 even for errors, which come as
+// but still served. It returns HTTP 200 even for errors, which come as
 // {"code": 0, "message": "Odoo Server Error", "data": {...}}.
 
 // rpcRequest is a JSON-RPC 2.0 request to /jsonrpc.
@@ -22,7 +22,7 @@ type rpcRequest struct {
 	} `json:"params"`
 }
 
-// serveJSONRPC answers POST /jsonrpc for the services common (version,
+// serveJSONRPC handles POST /jsonrpc for the services common (version,
 // login, authenticate) and object (execute_kw).
 func (s *Server) serveJSONRPC(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()

@@ -14,16 +14,16 @@ type method struct {
 	required []string
 	// extraKwargs reports a **kwargs parameter that accepts other names.
 	extraKwargs bool
-	// onRecords reports a method called on records (it takes ids);
-	// methods on the model reject ids.
+	// onRecords reports a method called on records, which takes ids.
+	// Methods on the model reject ids.
 	onRecords bool
-	// models limits the method to these models; nil means every model.
+	// models limits the method to these models. Nil means every model.
 	models []string
 	run    func(e *env, m *model, ids []int64, args map[string]any) (any,
 		*rpcError)
 }
 
-// searchReadParams are the parameters of search_read; "load" is also
+// searchReadParams are the parameters of search_read. "load" is also
 // accepted because search_read passes it on to read.
 var searchReadParams = []string{"domain", "fields", "offset", "limit",
 	"order"}

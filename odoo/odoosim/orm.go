@@ -123,7 +123,7 @@ func (e *env) read(m *model, ids []int64, fields []string) ([]object,
 }
 
 // defaultReadFields returns the fields read when none are named: all of
-// them except binary ones, which Odoo also skips to keep answers small.
+// them except binary ones, which Odoo also skips to keep responses small.
 func defaultReadFields(m *model) []string {
 	var names []string
 	for _, name := range m.fieldNames() {
@@ -166,7 +166,7 @@ func (e *env) create(m *model, valsList []map[string]any) ([]int64,
 }
 
 // assign converts vals and stores them in r. Unknown fields fail with a
-// KeyError as in Odoo; computed fields are ignored.
+// KeyError as in Odoo. Computed fields are ignored.
 func (e *env) assign(m *model, r row, vals map[string]any) *rpcError {
 	for _, name := range sortedKeys(vals) {
 		f := m.fields[name]

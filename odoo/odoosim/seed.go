@@ -11,7 +11,7 @@ type seedRecord struct {
 
 // irModelIDs are the ir.model ids of the simulated models. Those of
 // crm.lead, mail.activity and calendar.event are the ids a real Odoo 19
-// database with crm and calendar gave them; the others are arbitrary.
+// database with crm and calendar gave them. The others are arbitrary.
 var irModelIDs = []struct {
 	id          int64
 	model, name string

@@ -14,7 +14,7 @@ import (
 
 // Options configures a Server. The zero value is ready to use.
 type Options struct {
-	// Database is the name of the simulated database; "" means "crm19".
+	// Database is the name of the simulated database. "" means "crm19".
 	// A request whose X-Odoo-Database header names another database gets
 	// Odoo's HTML 404 page. Requests without the header use this one.
 	Database string
@@ -23,9 +23,9 @@ type Options struct {
 	Logger *slog.Logger
 }
 
-// Server is an in-memory Odoo 19 server. It is safe for concurrent use;
-// calls run one at a time, each on its own copy of the data that replaces
-// the state only when the call succeeds.
+// Server is an in-memory Odoo 19 server. It is safe for concurrent use.
+// Calls run one at a time, each on its own copy of the data, and that copy
+// replaces the state only when the call succeeds.
 type Server struct {
 	database string
 	logger   *slog.Logger
@@ -53,8 +53,8 @@ type injection struct {
 const (
 	// AdminUID is the id of "Mitchell Admin", who has every right.
 	AdminUID int64 = 2
-	// SalesUID is the id of "Sales One", a salesperson who sees only
-	// their own and unassigned leads.
+	// SalesUID is the id of "Sales One", a salesperson who can read
+	// only their own and unassigned leads.
 	SalesUID int64 = 7
 )
 
@@ -105,7 +105,7 @@ func (s *Server) AdminKey() string { return s.users[AdminUID].key }
 // limited to their own leads.
 func (s *Server) SalesKey() string { return s.users[SalesUID].key }
 
-// Calls returns the number of JSON-2 and JSON-RPC requests answered,
+// Calls returns the number of JSON-2 and JSON-RPC requests handled,
 // failed ones included.
 func (s *Server) Calls() int {
 	s.mu.Lock()
@@ -114,7 +114,7 @@ func (s *Server) Calls() int {
 }
 
 // InjectError makes the next call of method on model fail with kind and
-// message, as Odoo would. Each injection fails one call; inject several
+// message, as Odoo would. Each injection fails one call, so inject several
 // times to fail several calls. "" for model or method matches any.
 func (s *Server) InjectError(model, method string, kind ErrorKind,
 	message string) {

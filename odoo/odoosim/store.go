@@ -139,7 +139,7 @@ func (e *env) sortKey(m *model, r row, name string) any {
 	return v
 }
 
-// compareValues orders two stored values; empty values sort first, as
+// compareValues orders two stored values. Empty values sort first, as
 // NULLS FIRST does for ascending order in Odoo.
 func compareValues(a, b any) int {
 	aEmpty, bEmpty := a == nil, b == nil

@@ -96,7 +96,7 @@ func asFloat(v any) (float64, bool) {
 	return 0, false
 }
 
-// asIDs converts a JSON list of integers; ok is false for any other value.
+// asIDs converts a JSON list of integers. ok is false for any other value.
 func asIDs(v any) ([]int64, bool) {
 	list, isList := v.([]any)
 	if !isList {
