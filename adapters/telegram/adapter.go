@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
@@ -124,14 +125,68 @@ func (a *Adapter) Run(ctx context.Context) error {
 
 		failures = 0
 		sentOffset = offset
+		a.dispatchBatch(ctx, updates)
 		for _, u := range updates {
-			if ctx.Err() != nil {
-				break
-			}
-			a.dispatch(ctx, u)
 			offset = max(offset, u.id+1)
 		}
 	}
+}
+
+// maxParallelChats bounds the chats whose updates are handled at once.
+const maxParallelChats = 16
+
+// dispatchBatch handles a batch of updates: the updates of one chat in
+// order, different chats in parallel, so a slow reply (an LLM call, a
+// slow Odoo) in one chat does not hold up the others. It returns when the
+// whole batch is handled, so the next getUpdates confirms only handled
+// updates. After ctx is cancelled no further update is started.
+func (a *Adapter) dispatchBatch(ctx context.Context, updates []polledUpdate) {
+	var (
+		order  []int64
+		byChat = map[int64][]polledUpdate{}
+	)
+	for _, u := range updates {
+		chat := chatOf(u)
+		if _, ok := byChat[chat]; !ok {
+			order = append(order, chat)
+		}
+		byChat[chat] = append(byChat[chat], u)
+	}
+
+	var wg sync.WaitGroup
+	slots := make(chan struct{}, maxParallelChats)
+	for _, chat := range order {
+		slots <- struct{}{}
+		wg.Add(1)
+		go func(queue []polledUpdate) {
+			defer func() { <-slots; wg.Done() }()
+			for _, u := range queue {
+				if ctx.Err() != nil {
+					return
+				}
+				a.dispatch(ctx, u)
+			}
+		}(byChat[chat])
+	}
+	wg.Wait()
+}
+
+// chatOf returns the chat an update belongs to, or 0 for updates without
+// one (they are handled in order with each other).
+func chatOf(p polledUpdate) int64 {
+	u := p.update
+	switch {
+	case u.Message != nil && u.Message.Chat != nil:
+		return u.Message.Chat.ID
+	case u.EditedMessage != nil && u.EditedMessage.Chat != nil:
+		return u.EditedMessage.Chat.ID
+	case u.CallbackQuery != nil && u.CallbackQuery.Message != nil && u.CallbackQuery.Message.Chat != nil:
+		return u.CallbackQuery.Message.Chat.ID
+	case u.CallbackQuery != nil && u.CallbackQuery.From != nil:
+		// A click without its message goes to the user's private chat.
+		return u.CallbackQuery.From.ID
+	}
+	return 0
 }
 
 // confirmOnShutdown confirms the handled updates with a getUpdates call

@@ -553,3 +553,46 @@ func TestNewRedactsTokenFromNetworkErrors(t *testing.T) {
 		t.Errorf("got error %q, want the token replaced by <token>", err)
 	}
 }
+
+// slowHandler blocks chat 1's events until released and answers other
+// chats at once.
+type slowHandler struct {
+	release chan struct{}
+}
+
+func (h slowHandler) Handle(ctx context.Context, ev bot.Event) []bot.Reply {
+	if ev.ChatID == "1" {
+		select {
+		case <-h.release:
+		case <-ctx.Done():
+		}
+	}
+	return []bot.Reply{{Text: "echo " + ev.Text}}
+}
+
+func TestSlowChatDoesNotBlockOthers(t *testing.T) {
+	srv := telegramtest.NewServer(t, testToken)
+	h := slowHandler{release: make(chan struct{})}
+	a, err := New(Config{Token: testToken, APIEndpoint: srv.Endpoint(), PollTimeout: time.Second}, h, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Both updates are queued before polling starts, so they arrive in
+	// one batch.
+	srv.SendText(1, 1, "slow")
+	srv.SendText(2, 2, "fast")
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- a.Run(ctx) }()
+	defer func() { cancel(); <-done }()
+
+	msgs := srv.WaitMessages(t, 2, 1, 5*time.Second)
+	if msgs[0].Text != "echo fast" {
+		t.Errorf("chat 2 reply = %q, want echo fast", msgs[0].Text)
+	}
+	if n := len(srv.Messages(1)); n != 0 {
+		t.Errorf("chat 1 has %d replies before its handler returned, want 0", n)
+	}
+	close(h.release)
+	srv.WaitMessages(t, 1, 1, 5*time.Second)
+}

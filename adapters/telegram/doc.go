@@ -4,7 +4,9 @@
 // New checks the token with getMe. Run then calls getUpdates in a loop
 // until its context is cancelled, turns each update into a bot.Event,
 // passes it to the bot.Handler and sends the returned replies in order.
-// Updates are handled one at a time, in the order Telegram delivers them.
+// The updates of one chat are handled in the order Telegram delivers them;
+// different chats of a batch are handled in parallel, and the next
+// getUpdates waits for the whole batch.
 //
 // # Updates
 //

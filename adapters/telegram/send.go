@@ -13,8 +13,8 @@ import (
 const (
 	maxRateLimitRetries = 2
 	// maxRetryAfter is the longest retry_after the connector waits for
-	// before a retry. A longer wait would hold up every other chat, since
-	// updates are handled one at a time.
+	// before a retry. A longer wait would hold up the next getUpdates,
+	// which waits for every update of the batch.
 	maxRetryAfter = 30 * time.Second
 )
 
