@@ -52,7 +52,7 @@ func (e *Engine) confirm(ctx context.Context, t *turn) (Output, error) {
 	return e.finish(ctx, t, entry, res, runErr)
 }
 
-// reply answers a click without changing the conversation.
+// reply returns m as the only reply, leaving the conversation unchanged.
 func (e *Engine) reply(t *turn, m Message) (Output, error) {
 	return Output{Lang: t.state.Lang, Messages: []Message{m}}, nil
 }
@@ -124,7 +124,7 @@ func (e *Engine) saveStep(ctx context.Context, entry *OutboxEntry, step string, 
 	return nil
 }
 
-// finish records the outcome of an execution and says it.
+// finish stores the outcome of an execution and the message reporting it.
 func (e *Engine) finish(ctx context.Context, t *turn, entry OutboxEntry, res Result, runErr error) (Output, error) {
 	st := &t.state
 	t.in.EventID = "" // already marked by the first transaction

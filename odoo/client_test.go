@@ -375,7 +375,7 @@ func TestClientInjectedErrors(t *testing.T) {
 		}
 		_, err := c.SearchCount(ctx, "res.partner", nil)
 		if !tt.want(err) {
-			t.Errorf("kind %d: got %v, want the matching helper to be true",
+			t.Errorf("%v: got %v, want the matching helper to be true",
 				tt.kind, err)
 		}
 	}

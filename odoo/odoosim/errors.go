@@ -1,6 +1,7 @@
 package odoosim
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 )
@@ -30,6 +31,19 @@ const (
 	// ErrBadGateway is an HTML 502 page from a proxy.
 	ErrBadGateway
 )
+
+// String returns the name of the constant, e.g. "ErrAccess".
+func (k ErrorKind) String() string {
+	names := map[ErrorKind]string{ErrAccess: "ErrAccess",
+		ErrValidation: "ErrValidation", ErrUser: "ErrUser",
+		ErrMissing: "ErrMissing", ErrServer: "ErrServer",
+		ErrUnavailable: "ErrUnavailable", ErrConflict: "ErrConflict",
+		ErrBadGateway: "ErrBadGateway"}
+	if name, ok := names[k]; ok {
+		return name
+	}
+	return fmt.Sprintf("ErrorKind(%d)", int(k))
+}
 
 // rpcError is an error response in the JSON-2 body format
 // {name, message, arguments, context, debug}.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"log/slog"
 	"net"
@@ -138,8 +139,10 @@ func (s *Server) takeInjection(model, method string) *injection {
 }
 
 // Records returns a snapshot of every record of model, archived ones
-// included, ordered by id, with every stored and computed field as read
-// would send it. It returns nil for a model the simulator does not have.
+// included, ordered by id. Each record has every stored and computed field
+// as read would send it, decoded as encoding/json decodes into any:
+// numbers are float64, a many2one is []any{id, "name"} and empty values
+// are false. It returns nil for a model the simulator does not have.
 func (s *Server) Records(model string) []map[string]any {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -151,13 +154,26 @@ func (s *Server) Records(model string) []map[string]any {
 	var records []map[string]any
 	for _, id := range s.db.sortedIDs(model) {
 		r := s.db.row(model, id)
-		record := map[string]any{"id": id}
+		record := object{{"id", id}}
 		for _, name := range defaultReadFields(m) {
-			record[name] = e.wire(m, r, name)
+			record = append(record, member{name, e.wire(m, r, name)})
 		}
-		records = append(records, record)
+		records = append(records, plainJSON(record))
 	}
 	return records
+}
+
+// plainJSON converts a record to the types encoding/json decodes into.
+func plainJSON(record object) map[string]any {
+	raw, err := json.Marshal(record)
+	if err != nil {
+		panic("odoosim: encode record: " + err.Error())
+	}
+	var plain map[string]any
+	if err := json.Unmarshal(raw, &plain); err != nil {
+		panic("odoosim: decode record: " + err.Error())
+	}
+	return plain
 }
 
 func (s *Server) newEnv(db *database, uid int64,
