@@ -278,8 +278,10 @@ func (c *Client) responseError(model, method string,
 	}
 
 	switch {
-	case resp.StatusCode == http.StatusNotFound && !isJSON:
-		// Odoo sends an HTML page for an unknown X-Odoo-Database.
+	case resp.StatusCode == http.StatusNotFound && !isJSON &&
+		strings.Contains(string(raw), "database"):
+		// Odoo sends an HTML page, which mentions the X-Odoo-Database
+		// header, for an unknown database.
 		e.Err = ErrDatabaseNotFound
 		e.Message = c.databaseNotFoundMessage()
 	case resp.StatusCode == http.StatusGatewayTimeout:

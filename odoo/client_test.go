@@ -354,6 +354,24 @@ func TestClientDatabaseNotFoundMessage(t *testing.T) {
 	}
 }
 
+func TestClientPlainNotFound(t *testing.T) {
+	// A base URL with a wrong path prefix gets a 404 page that does not
+	// talk about databases.
+	server := httptest.NewServer(http.NotFoundHandler())
+	defer server.Close()
+	c, err := New(Config{URL: server.URL + "/wrong", APIKey: "k"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.ContextGet(context.Background())
+	if IsDatabaseNotFound(err) {
+		t.Errorf("IsDatabaseNotFound: got true, want false; error %v", err)
+	}
+	if !strings.Contains(err.Error(), "404") {
+		t.Errorf("error: got %q, want the status 404", err)
+	}
+}
+
 func TestClientInjectedErrors(t *testing.T) {
 	ctx := context.Background()
 	tests := []struct {

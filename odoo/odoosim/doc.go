@@ -1,0 +1,38 @@
+// Package odoosim is an in-memory Odoo 19 server for tests and the demo
+// command. It speaks JSON-2 (POST /json/2/<model>/<method>) and responds
+// like a real 19.0 server: the same status codes, headers and error bodies
+// {name, message, arguments, context, debug}, false for empty values and
+// many2one values as [id, "display name"]. A contract test replays
+// exchanges captured from a real 19.0 server against it.
+//
+// # Data
+//
+// The models are res.partner, res.users, res.company, res.currency,
+// crm.lead, crm.stage, crm.tag, crm.lost.reason, crm.team, ir.model,
+// mail.activity, mail.activity.type, mail.message, mail.message.subtype and
+// calendar.event. The fields of res.partner and crm.lead are those of a
+// real server. New seeds two users: "Mitchell Admin" (uid 2, every right)
+// and "Sales One" (uid 7, who sees only their own and unassigned leads and
+// cannot change stages), the "Sales" team, the stages New, Qualified,
+// Proposition and Won, three lost reasons, three tags and a few contacts
+// and leads.
+//
+// # Behaviour
+//
+// Supported methods: create, read, write, unlink, search, search_read,
+// search_count, name_search, name_create, fields_get, res.users
+// context_get, crm.lead action_set_won, action_set_lost, action_restore,
+// message_post and activity_schedule on leads and contacts, and
+// mail.activity action_feedback. Domains take the usual operators, dotted
+// paths through relational fields and the "&", "|", "!" prefix operators.
+// Archived records are hidden from searches unless the context sets
+// active_test to false. Each call runs as one transaction: a failing call
+// changes nothing.
+//
+// Tests can queue failures with InjectError and count requests with
+// Calls, for example to check that a create was sent once.
+//
+// Not simulated: browser sessions, XML-RPC, access rights beyond the two
+// user profiles, multi-company rules, and Odoo's predictive lead scoring
+// (a new lead gets probability 10).
+package odoosim
