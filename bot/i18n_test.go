@@ -95,10 +95,12 @@ func TestLanguage(t *testing.T) {
 		want string
 	}{
 		{Event{Text: "新客户 星河科技"}, "zh"},
-		{Event{Text: "new customer"}, ""},
-		{Event{Text: "new customer", Locale: "en-US"}, "en"},
-		{Event{Text: "Acme", Locale: "zh-hans"}, "zh"},
+		{Event{Text: "新客户 Acme Robotics"}, "zh"},
+		{Event{Text: "new opportunity for 王芳"}, "en"},
+		{Event{Text: "new customer"}, "en"},
+		{Event{Text: "Acme", Locale: "zh-hans"}, "en"},
 		{Event{Text: "+86 138 0013 8000"}, ""},
+		{Event{Text: "+86 138 0013 8000", Locale: "zh-CN"}, "zh"},
 		{Event{Action: "tok", Locale: "en"}, ""},
 	}
 	for _, tt := range tests {

@@ -52,19 +52,27 @@ func ConversationKey(ev Event) string {
 	return ev.Platform + ":" + ev.ChatID + ":" + ev.UserID
 }
 
-// language picks the reply language: Chinese text means Chinese, else
-// the platform's locale; empty keeps the conversation's language, so a
-// phone number or a Latin company name does not switch it.
+// language returns the language ev's text is written in, judged by its
+// first letter: "新客户 Acme" is Chinese and "new opportunity for 王芳" is
+// English. Text without letters (a phone number, a click) falls back to
+// the platform's locale, and then to "" (unknown). The engine decides when
+// the conversation follows it.
 func language(ev Event) string {
 	for _, r := range ev.Text {
-		if unicode.Is(unicode.Han, r) {
+		switch {
+		case unicode.Is(unicode.Han, r):
 			return "zh"
+		case unicode.IsLetter(r) && r < unicode.MaxLatin1:
+			return "en"
 		}
 	}
-	switch loc := strings.ToLower(ev.Locale); {
-	case strings.HasPrefix(loc, "zh"):
+	if ev.Text == "" {
+		return ""
+	}
+	if strings.HasPrefix(strings.ToLower(ev.Locale), "zh") {
 		return "zh"
-	case loc != "" && ev.Text != "":
+	}
+	if ev.Locale != "" {
 		return "en"
 	}
 	return ""

@@ -123,10 +123,7 @@ func (e *Engine) editSlot(t *turn, n int) bool {
 	if n < 0 || n >= len(in.Slots) || !st.Phase.active() {
 		return false
 	}
-	s := in.Slots[n]
-	st.Phase = PhaseCollecting
-	st.Pending = s.Name
-	t.say(Message{Key: MsgAsk, Args: []string{in.Name, s.Name}})
+	e.ask(t, in, in.Slots[n])
 	return true
 }
 

@@ -2,6 +2,7 @@ package conversation
 
 import (
 	"context"
+	"fmt"
 	"strings"
 )
 
@@ -38,7 +39,6 @@ func (e *Engine) advance(ctx context.Context, t *turn) error {
 	}
 	for _, s := range in.Slots {
 		if s.Ask && st.Draft.value(s.Name) == "" && !st.Draft.asked(s.Name) {
-			st.Draft.Asked = append(st.Draft.Asked, s.Name)
 			e.ask(t, in, s)
 			return nil
 		}
@@ -47,16 +47,21 @@ func (e *Engine) advance(ctx context.Context, t *turn) error {
 	return nil
 }
 
-// ask asks for slot s; optional slots get a Skip button.
+// ask asks for slot s; optional slots get a Skip button and count as
+// asked. Every question starts a new version, so the buttons of earlier
+// steps expire.
 func (e *Engine) ask(t *turn, in Intent, s Slot) {
 	st := &t.state
 	st.Phase = PhaseCollecting
 	st.Pending = s.Name
+	st.Version++
 	if s.Required {
 		t.say(Message{Key: MsgAsk, Args: []string{in.Name, s.Name}})
 		return
 	}
-	st.Version++
+	if !st.Draft.asked(s.Name) {
+		st.Draft.Asked = append(st.Draft.Asked, s.Name)
+	}
 	t.say(Message{
 		Key:     MsgAskOptional,
 		Args:    []string{in.Name, s.Name},
@@ -121,11 +126,7 @@ func (e *Engine) resolve(ctx context.Context, t *turn, s Slot) error {
 	}
 	st.Choices = found
 	m := Message{Key: MsgChoose, Args: []string{name}}
-	for i, c := range found {
-		label := c.Name
-		if c.Detail != "" {
-			label += " · " + c.Detail
-		}
+	for i, label := range candidateLabels(found) {
 		m.Buttons = append(m.Buttons, t.button(BtnChoose, label, BtnChoose, i))
 	}
 	m.Buttons = append(m.Buttons,
@@ -133,6 +134,26 @@ func (e *Engine) resolve(ctx context.Context, t *turn, s Slot) error {
 		t.button(BtnCancel, "", BtnCancel, 0))
 	t.say(m)
 	return nil
+}
+
+// candidateLabels names each candidate with its detail, adding the record
+// id where two labels would otherwise be the same.
+func candidateLabels(refs []Ref) []string {
+	labels := make([]string, len(refs))
+	count := map[string]int{}
+	for i, r := range refs {
+		labels[i] = r.Name
+		if r.Detail != "" {
+			labels[i] += " · " + r.Detail
+		}
+		count[labels[i]]++
+	}
+	for i, r := range refs {
+		if count[labels[i]] > 1 {
+			labels[i] += fmt.Sprintf(" · #%d", r.ID)
+		}
+	}
+	return labels
 }
 
 func (e *Engine) link(st *State, slotName string, r Ref) {

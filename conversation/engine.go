@@ -46,8 +46,11 @@ type Input struct {
 	// Text is the user's message; Action is a clicked button's token.
 	Text   string
 	Action string
-	// Lang is the language of this message, "en" or "zh"; empty keeps the
-	// conversation's language.
+	// Lang is the language this message is written in, "en" or "zh", or
+	// empty when unknown. It becomes the conversation's language when the
+	// message starts something (a new intent, a command, any message while
+	// idle), so a reply such as a Latin company name in a Chinese
+	// conversation does not switch it.
 	Lang string
 }
 
@@ -142,7 +145,7 @@ func (e *Engine) begin(ctx context.Context, key string, in Input) (*turn, error)
 	if err != nil {
 		return nil, fmt.Errorf("load conversation %s: %w", key, err)
 	}
-	if in.Lang != "" {
+	if in.Lang != "" && !t.state.Phase.active() {
 		t.state.Lang = in.Lang
 	}
 	if t.state.Lang == "" {

@@ -427,3 +427,140 @@ func TestEngineUnderstandErrorUsesFallback(t *testing.T) {
 	h := newHarness(t)
 	wantKeys(t, h.send("u", "llm down, new customer Fallback"), MsgAskOptional)
 }
+
+func TestEngineOldQuestionButtonsExpire(t *testing.T) {
+	h := newHarness(t)
+	h.send("u", "new customer Foo")
+	oldCancel := h.token(BtnCancel)
+	wantKeys(t, h.send("u", "new opportunity for Acme"), MsgSwitched, MsgNoMatch)
+	out := h.engine.Handle(context.Background(), Input{Key: "chat:u", UserID: "u", Action: oldCancel})
+	wantKeys(t, out, MsgExpired)
+}
+
+func TestEngineSkipAfterInvalidValue(t *testing.T) {
+	h := newHarness(t)
+	h.send("u", "new customer Foo")
+	wantKeys(t, h.send("u", "phone 12"), MsgInvalid, MsgAskOptional)
+	wantKeys(t, h.click("u", BtnSkip), MsgAskOptional)
+	if got := h.last.Messages[0].Args[1]; got != SlotEmail {
+		t.Errorf("question after skipping the phone = %q, want email", got)
+	}
+	wantKeys(t, h.send("u", "skip"), MsgPreview)
+}
+
+func TestEngineResumeAsksUnansweredQuestion(t *testing.T) {
+	h := newHarness(t)
+	h.backend.partners = []Ref{{ID: 3, Name: "Acme"}}
+	h.send("u", "new customer Zeta") // asks for the phone
+	h.send("u", "new opportunity for Acme")
+	h.send("u", "Chairs")
+	h.send("u", "skip")
+	out := h.click("u", BtnConfirm)
+	wantKeys(t, out, MsgDone, MsgResumed, MsgAskOptional)
+	if got := out.Messages[2].Args[1]; got != SlotPhone {
+		t.Errorf("question after resuming = %q, want the unanswered phone", got)
+	}
+}
+
+func TestEngineSameIntentStartsAnother(t *testing.T) {
+	h := newHarness(t)
+	h.send("u", "new customer Omega")
+	wantKeys(t, h.send("u", "new customer Sigma"), MsgSwitched, MsgAskOptional)
+	h.send("u", "skip")
+	h.send("u", "skip")
+	wantKeys(t, h.click("u", BtnConfirm), MsgDone, MsgResumed, MsgAskOptional)
+	h.send("u", "skip")
+	h.send("u", "skip")
+	wantKeys(t, h.click("u", BtnConfirm), MsgDone)
+	var names []string
+	for _, r := range h.backend.records["res.partner"] {
+		names = append(names, r["name"].(string))
+	}
+	if strings.Join(names, ",") != "Sigma,Omega" {
+		t.Errorf("partners = %v, want Sigma then Omega", names)
+	}
+}
+
+func TestEngineTypedConfirmations(t *testing.T) {
+	h := newHarness(t)
+	wantKeys(t, h.send("u", "new opportunity for Nova"), MsgNoMatch)
+	wantKeys(t, h.send("u", "yes"), MsgSwitched, MsgAskOptional)
+	h.send("u", "skip")
+	h.send("u", "skip")
+	wantKeys(t, h.send("u", "确认"), MsgDone, MsgPartnerCreatedTo, MsgResumed, MsgAsk)
+	if n := h.backend.count("res.partner"); n != 1 {
+		t.Errorf("partners = %d, want 1", n)
+	}
+	if name := h.backend.records["res.partner"][0]["name"]; name != "Nova" {
+		t.Errorf("partner name = %v, want Nova", name)
+	}
+}
+
+func TestEngineRepliesQuoteWholeValue(t *testing.T) {
+	h := newHarness(t)
+	h.send("u", "new customer Foo")
+	long := strings.Repeat("x", 5000)
+	out := h.send("u", "phone "+long)
+	wantKeys(t, out, MsgInvalid, MsgAskOptional)
+	if n := len([]rune(out.Messages[0].Args[1])); n > maxQuoteLen {
+		t.Errorf("quoted value is %d characters, want at most %d", n, maxQuoteLen)
+	}
+}
+
+func TestEngineNameNeedsLetters(t *testing.T) {
+	h := newHarness(t)
+	h.send("u", "new customer")
+	wantKeys(t, h.send("u", "😀🎉!!"), MsgInvalid, MsgAsk)
+	wantKeys(t, h.send("u", "3M"), MsgAskOptional)
+}
+
+func TestEngineDuplicateCandidatesTold(t *testing.T) {
+	h := newHarness(t)
+	h.backend.partners = []Ref{{ID: 10, Name: "Acme Corp", Detail: "info@acme.example"},
+		{ID: 14, Name: "Acme Corp", Detail: "info@acme.example"}, {ID: 15, Name: "Acme Ltd"}}
+	out := h.send("u", "new opportunity for Acme")
+	var labels []string
+	for _, b := range out.Messages[0].Buttons[:3] {
+		labels = append(labels, b.Arg)
+	}
+	want := "Acme Corp · info@acme.example · #10,Acme Corp · info@acme.example · #14,Acme Ltd"
+	if got := strings.Join(labels, ","); got != want {
+		t.Errorf("labels = %q, want %q", got, want)
+	}
+}
+
+func TestEngineLanguageFollowsRequests(t *testing.T) {
+	h := newHarness(t)
+	send := func(text, lang string) Output {
+		return h.engine.Handle(context.Background(), Input{Key: "chat:u", UserID: "u", Text: text, Lang: lang})
+	}
+	if out := send("取消", "zh"); out.Lang != "zh" {
+		t.Errorf("lang after 取消 = %q, want zh", out.Lang)
+	}
+	if out := send("new customer", "en"); out.Lang != "en" {
+		t.Errorf("lang after new customer = %q, want en", out.Lang)
+	}
+	if out := send("星河科技", "zh"); out.Lang != "en" {
+		t.Errorf("lang after a Chinese name in an English conversation = %q, want en", out.Lang)
+	}
+}
+
+func TestOnlyLabelsAround(t *testing.T) {
+	tests := []struct {
+		text, value string
+		want        bool
+	}{
+		{"phone: +1 415 555 0100", "+1 415 555 0100", true},
+		{"电话是 13800138000。", "13800138000", true},
+		{"-5", "5", false},
+		{"50%", "50", false},
+		{"not-an-email", "not-an", false},
+		{"about 50k", "50k", true},
+		{"50k", "60k", false},
+	}
+	for _, tt := range tests {
+		if got := onlyLabelsAround(tt.text, tt.value); got != tt.want {
+			t.Errorf("onlyLabelsAround(%q, %q) = %v, want %v", tt.text, tt.value, got, tt.want)
+		}
+	}
+}

@@ -130,7 +130,8 @@ func (e *Engine) finish(ctx context.Context, t *turn, entry OutboxEntry, res Res
 	t.in.EventID = "" // already marked by the first transaction
 	t.msgs = nil
 	t.buttons = map[string]ButtonRef{}
-	audit := AuditEntry{Time: t.now, Key: st.Key, User: t.in.UserID, Intent: st.Draft.Intent, Model: res.Model, ID: res.ID}
+	audit := AuditEntry{Time: t.now, Key: st.Key, User: t.in.UserID, Intent: st.Draft.Intent,
+		Model: res.Model, ID: res.ID, Values: st.Draft.Values, Steps: entry.Steps}
 	keepOutbox := false
 
 	if runErr == nil {

@@ -71,4 +71,9 @@ type AuditEntry struct {
 	ID      int64     `json:"id,omitempty"`
 	Outcome string    `json:"outcome"`
 	Detail  string    `json:"detail,omitempty"`
+	// Values are the slot values the action wrote or tried to write.
+	Values map[string]string `json:"values,omitempty"`
+	// Steps are the ids of records written by the steps of the action,
+	// such as the contact created with a customer.
+	Steps map[string]int64 `json:"steps,omitempty"`
 }

@@ -2,8 +2,10 @@ package conversation
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 )
 
 // handleText processes a message the user typed.
@@ -18,6 +20,10 @@ func (e *Engine) handleText(ctx context.Context, in Input) (Output, error) {
 	if err != nil {
 		return Output{Lang: in.Lang}, err
 	}
+	st := &t.state
+	if !e.expired(t) && IsConfirm(in.Text) && (st.Phase == PhaseConfirming || st.Phase == PhaseFailed) {
+		return e.confirm(ctx, t)
+	}
 	if err := e.text(ctx, t); err != nil {
 		return Output{Lang: t.state.Lang}, err
 	}
@@ -28,16 +34,20 @@ func (e *Engine) text(ctx context.Context, t *turn) error {
 	st := &t.state
 	text := strings.TrimSpace(t.in.Text)
 
-	if st.Phase.active() && t.now.Sub(st.UpdatedAt) > e.cfg.Expiry && st.Phase != PhaseExecuting {
+	if e.expired(t) {
 		t.say(Message{Key: MsgTimedOut, Args: []string{st.Draft.Intent}})
 		e.reset(t)
 	}
 	if IsCancel(text) {
+		e.switchLang(t)
 		return e.cancel(ctx, t)
 	}
 	if st.Phase == PhaseExecuting {
 		t.say(Message{Key: MsgExecuting, Args: []string{st.Draft.Intent}})
 		return nil
+	}
+	if st.Phase == PhaseChoosing && len(st.Choices) == 0 && IsConfirm(text) {
+		return e.createPartnerFirst(ctx, t)
 	}
 	if st.Phase == PhaseChoosing && e.chooseByText(ctx, t, text) {
 		return nil
@@ -73,7 +83,55 @@ func (e *Engine) text(ctx context.Context, t *turn) error {
 			return nil
 		}
 	}
+	e.wholeReply(t, text, &u)
 	return e.apply(ctx, t, text, u)
+}
+
+// expired reports whether the conversation waited longer than the expiry
+// for the user. An executing action never expires.
+func (e *Engine) expired(t *turn) bool {
+	st := &t.state
+	return st.Phase.active() && st.Phase != PhaseExecuting && t.now.Sub(st.UpdatedAt) > e.cfg.Expiry
+}
+
+// switchLang makes the message's language the conversation's.
+func (e *Engine) switchLang(t *turn) {
+	if t.in.Lang != "" {
+		t.state.Lang = t.in.Lang
+	}
+}
+
+// wholeReply makes a reply to a pending phone, email, amount or date
+// question stand as the user wrote it when what surrounds the value the
+// understander picked out of it is more than label words: "-5" must be
+// rejected as "-5", not read as "5".
+func (e *Engine) wholeReply(t *turn, text string, u *Understanding) {
+	pending, ok := e.pendingSlot(&t.state)
+	if !ok || t.state.Phase != PhaseCollecting || u.Intent != "" || pending.Kind == KindText || pending.Kind == KindPartner {
+		return
+	}
+	raw, found := u.Values[pending.Name]
+	if !found || len(u.Values) != 1 {
+		return
+	}
+	if !onlyLabelsAround(text, raw) {
+		u.Values[pending.Name] = text
+	}
+}
+
+// onlyLabelsAround reports whether text is value with nothing around it
+// but words, spaces and label punctuation ("phone: …", "电话是 …").
+func onlyLabelsAround(text, value string) bool {
+	before, after, found := strings.Cut(text, value)
+	if !found {
+		return false
+	}
+	for _, r := range before + after {
+		if !unicode.IsLetter(r) && !unicode.IsSpace(r) && !strings.ContainsRune(":：,，.。", r) {
+			return false
+		}
+	}
+	return true
 }
 
 // apply merges an understanding into the conversation.
@@ -81,18 +139,23 @@ func (e *Engine) apply(ctx context.Context, t *turn, text string, u Understandin
 	st := &t.state
 	switch u.Intent {
 	case IntentCancel:
+		e.switchLang(t)
 		return e.cancel(ctx, t)
 	case IntentHelp:
+		e.switchLang(t)
 		t.say(Message{Key: MsgHelp})
 		return nil
 	}
 
 	in, known := LookupIntent(u.Intent)
+	if known {
+		e.switchLang(t)
+	}
 	switch {
-	case known && u.Intent != e.currentIntent(st):
+	case known && (u.Intent != e.currentIntent(st) || e.restarts(st, in, u)):
 		e.start(t, in)
 	case !st.Phase.active() || st.Phase == PhaseExecuting:
-		t.say(Message{Key: MsgNotUnderstood, Args: []string{text}})
+		t.say(Message{Key: MsgNotUnderstood, Args: []string{quote(text)}})
 		return nil
 	}
 
@@ -105,13 +168,32 @@ func (e *Engine) apply(ctx context.Context, t *turn, text string, u Understandin
 	}
 	if len(values) == 0 && !known {
 		// Text that neither answers the question nor names anything.
-		t.say(Message{Key: MsgNotUnderstood, Args: []string{text}})
+		t.say(Message{Key: MsgNotUnderstood, Args: []string{quote(text)}})
 		return e.repeatQuestion(ctx, t)
 	}
 	if e.merge(t, values) {
 		return nil
 	}
 	return e.advance(ctx, t)
+}
+
+// restarts reports whether u asks for another record of the intent being
+// gathered ("new customer Sigma" while gathering customer Omega) rather
+// than correcting it: it names the intent with no values, or gives the
+// first required slot a new value.
+func (e *Engine) restarts(st *State, in Intent, u Understanding) bool {
+	if len(u.Values) == 0 {
+		return true
+	}
+	for _, s := range in.Slots {
+		if !s.Required {
+			continue
+		}
+		v, ok := u.Values[s.Name]
+		cur := st.Draft.value(s.Name)
+		return ok && cur != "" && !strings.EqualFold(strings.TrimSpace(v), cur)
+	}
+	return false
 }
 
 // merge validates and stores proposed values in slot order. It reports
@@ -191,6 +273,8 @@ func (e *Engine) start(t *turn, in Intent) {
 	st := &t.state
 	if st.Phase.active() && st.Phase != PhaseExecuting && len(st.Draft.Values) > 0 {
 		old := st.Draft
+		// The question left unanswered is asked again on resume.
+		old.Asked = slices.DeleteFunc(slices.Clone(old.Asked), func(s string) bool { return s == st.Pending })
 		st.Suspended = &old
 		t.say(Message{Key: MsgSwitched, Args: []string{old.Intent, in.Name}})
 	}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/crmbot/crmbot/conversation/slot"
@@ -44,11 +45,26 @@ func (e *Engine) parse(s Slot, raw string, t *turn) (string, error) {
 		return d.Format("2006-01-02"), nil
 	default:
 		v := strings.TrimSpace(raw)
-		if v == "" || utf8.RuneCountInString(v) > maxTextLen {
-			return "", &slot.Error{Kind: kindNames[s.Kind], Value: raw, Reason: "empty or too long"}
+		if v == "" || utf8.RuneCountInString(v) > maxTextLen || !strings.ContainsFunc(v, isLetterOrDigit) {
+			return "", &slot.Error{Kind: kindNames[s.Kind], Value: raw, Reason: "empty, too long or without letters"}
 		}
 		return v, nil
 	}
+}
+
+func isLetterOrDigit(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
+
+// maxQuoteLen bounds, in characters, the user text quoted back in a reply.
+const maxQuoteLen = 60
+
+// quote shortens text for quoting it back to the user.
+func quote(text string) string {
+	text = strings.TrimSpace(text)
+	if utf8.RuneCountInString(text) <= maxQuoteLen {
+		return text
+	}
+	runes := []rune(text)
+	return string(runes[:maxQuoteLen-1]) + "…"
 }
 
 // invalid returns the message that names a rejected value.
@@ -58,7 +74,7 @@ func invalid(s Slot, raw string, err error) Message {
 	if errors.As(err, &se) && se.Kind != "" {
 		kind = se.Kind
 	}
-	return Message{Key: MsgInvalid, Args: []string{kind, strings.TrimSpace(raw)}}
+	return Message{Key: MsgInvalid, Args: []string{kind, quote(raw)}}
 }
 
 // odooValues builds the values of the record the draft creates.

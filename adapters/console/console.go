@@ -35,7 +35,8 @@ type Adapter struct {
 	cfg Config
 	h   bot.Handler
 	log *slog.Logger
-	// buttons are those of the latest reply that had any.
+	// buttons are those of the bot's latest answer: the last reply with
+	// buttons among the replies to the latest message, or none.
 	buttons []bot.Button
 	seq     int
 }
@@ -143,7 +144,12 @@ func (a *Adapter) handleLine(ctx context.Context, line string) error {
 	default:
 		ev.Text = line
 	}
-	for _, r := range a.h.Handle(ctx, ev) {
+	replies := a.h.Handle(ctx, ev)
+	a.buttons = nil
+	for _, r := range replies {
+		if len(r.Buttons) > 0 {
+			a.buttons = r.Buttons
+		}
 		if err := a.print(r, ""); err != nil {
 			return err
 		}
@@ -155,10 +161,13 @@ func (a *Adapter) handleLine(ctx context.Context, line string) error {
 // message for the user when the line names a button that does not exist.
 func (a *Adapter) button(line string) (token string, ok bool, problem string) {
 	if rest, found := strings.CutPrefix(line, "/click"); found {
-		n, err := strconv.Atoi(strings.TrimSpace(rest))
+		arg := strings.TrimSpace(rest)
+		n, err := strconv.Atoi(arg)
 		switch {
 		case len(a.buttons) == 0:
 			return "", false, "There are no buttons to click: the latest reply has none."
+		case arg == "":
+			return "", false, fmt.Sprintf("/click needs a button number from 1 to %d.", len(a.buttons))
 		case err != nil || n < 1 || n > len(a.buttons):
 			return "", false, fmt.Sprintf("There is no button %q: use /click with a number from 1 to %d.",
 				strings.TrimSpace(rest), len(a.buttons))
@@ -175,9 +184,6 @@ func (a *Adapter) button(line string) (token string, ok bool, problem string) {
 
 // print writes one reply, or a console-level problem when problem is set.
 func (a *Adapter) print(r bot.Reply, problem string) error {
-	if len(r.Buttons) > 0 || r.ReplaceSource {
-		a.buttons = r.Buttons
-	}
 	var err error
 	if a.cfg.JSON {
 		err = a.printJSON(r, problem)

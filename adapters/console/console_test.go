@@ -95,3 +95,25 @@ func TestConsoleTextLayout(t *testing.T) {
 		}
 	}
 }
+
+func TestConsoleClickUsesLatestAnswer(t *testing.T) {
+	rec := &recorder{}
+	h := bot.HandlerFunc(func(ctx context.Context, ev bot.Event) []bot.Reply {
+		if ev.Text == "question" {
+			rec.events = append(rec.events, ev)
+			return []bot.Reply{{Text: "a question without buttons"}}
+		}
+		return rec.Handle(ctx, ev)
+	})
+	var out bytes.Buffer
+	a := New(Config{In: strings.NewReader("Acme\nquestion\n/click 1\n/click\n"), Out: &out}, h, nil)
+	if err := a.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if len(rec.events) != 2 {
+		t.Errorf("events = %d, want 2: a click on an older answer's button must not be sent", len(rec.events))
+	}
+	if !strings.Contains(out.String(), "no buttons to click") {
+		t.Errorf("output does not explain the missing buttons:\n%s", out.String())
+	}
+}

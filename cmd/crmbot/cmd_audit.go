@@ -11,8 +11,8 @@ import (
 )
 
 // runAudit implements "crmbot audit --config FILE": it prints the audit
-// log as JSON lines. It opens the state file read-only, so it works while
-// the bot runs.
+// log as JSON lines. It opens the state file read-only, but bbolt's file
+// lock still makes it wait for a running bot to stop.
 func runAudit(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("audit", flag.ContinueOnError)
 	path := fs.String("config", "", "configuration `file` (YAML) naming the state file")

@@ -7,7 +7,10 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
+
+	"github.com/nyaruka/phonenumbers"
 
 	"github.com/crmbot/crmbot/odoo"
 	"github.com/crmbot/crmbot/odoo/odoosim"
@@ -19,7 +22,7 @@ func runDemo(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
 	jsonOut := fs.Bool("json", false, "print each reply as one JSON object per line")
 	statePath := fs.String("state", "", "conversation state `file`; default a temporary file removed at exit")
-	region := fs.String("region", "US", "ISO 3166 `region` for phone numbers without a country code")
+	region := fs.String("region", "CN", "ISO 3166 `region` for phone numbers without a country code, such as CN or US")
 	verbose := fs.Bool("v", false, "log debug messages to standard error")
 	if err := parseFlags(fs, args, stderr); err != nil {
 		return ignoreHelp(err)
@@ -29,6 +32,9 @@ func runDemo(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		level = "debug"
 	}
 	log := newLogger(stderr, level)
+	if phonenumbers.GetCountryCodeForRegion(strings.ToUpper(*region)) == 0 {
+		return fmt.Errorf("%w: --region %q is not an ISO 3166 region code such as CN or US", errUsage, *region)
+	}
 
 	sim := odoosim.New(odoosim.Options{Logger: log})
 	url, err := sim.Start("127.0.0.1:0")
@@ -49,7 +55,7 @@ func runDemo(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	a, err := newApp(ctx, appConfig{
 		statePath: *statePath,
 		odoo:      odoo.Config{URL: url, Database: sim.Database(), APIKey: sim.AdminKey()},
-		region:    *region,
+		region:    strings.ToUpper(*region),
 		location:  time.Local,
 		log:       log,
 	})

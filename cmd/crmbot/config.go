@@ -93,7 +93,11 @@ func loadConfig(path string) (Config, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(&cfg); err != nil && !errors.Is(err, io.EOF) {
-		return Config{}, fmt.Errorf("parse config %s: %w", path, err)
+		hint := ""
+		if strings.Contains(err.Error(), "time.Duration") {
+			hint = " (write durations with a unit, such as 30s or 2m)"
+		}
+		return Config{}, fmt.Errorf("parse config %s: %w%s", path, err, hint)
 	}
 	cfg.setDefaults()
 	if err := cfg.validate(); err != nil {
@@ -130,6 +134,9 @@ func (c *Config) validate() error {
 	if u, err := url.Parse(c.Odoo.URL); c.Odoo.URL == "" || err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		problems = append(problems, fmt.Sprintf("odoo.url %q is not an http(s) URL such as https://odoo.example.com", c.Odoo.URL))
 	}
+	if c.Telegram.PollTimeout < 0 || c.LLM.Timeout < 0 {
+		problems = append(problems, "telegram.poll_timeout and llm.timeout must not be negative")
+	}
 	if (c.LLM.BaseURL == "") != (c.LLM.Model == "") {
 		problems = append(problems, "llm.base_url and llm.model must be set together (or both left empty for rules only)")
 	}
@@ -165,7 +172,10 @@ func readSecrets(cfg Config, getenv func(string) string) (secrets, error) {
 		missing = append(missing, envTelegramToken)
 	}
 	if len(missing) > 0 {
-		return s, fmt.Errorf("environment variable %s is not set; export it before starting crmbot", strings.Join(missing, " and "))
+		if len(missing) == 1 {
+			return s, fmt.Errorf("environment variable %s is not set; export it before starting crmbot", missing[0])
+		}
+		return s, fmt.Errorf("environment variables %s are not set; export them before starting crmbot", strings.Join(missing, " and "))
 	}
 	return s, nil
 }

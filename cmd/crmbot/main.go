@@ -14,6 +14,9 @@ import (
 )
 
 func main() {
+	// A closed output pipe ("crmbot demo | head") then ends the program
+	// through a write error, so deferred clean-up still runs.
+	signal.Ignore(syscall.SIGPIPE)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	stop()

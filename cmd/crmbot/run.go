@@ -15,12 +15,14 @@ var version = ""
 const usage = `crmbot is a CRM assistant for Odoo.
 
 Usage:
-  crmbot demo [--json] [--state FILE]   chat on this console against a built-in Odoo simulator
-  crmbot run --config FILE              run the bot as configured (Telegram or console)
-  crmbot audit --config FILE            print the log of executed actions
-  crmbot version                        print the version
+  crmbot demo [--json] [--state FILE] [--region CN] [-v]
+                            chat on this console against a built-in Odoo simulator
+  crmbot run --config FILE  run the bot as configured (Telegram or console)
+  crmbot audit --config FILE | --state FILE
+                            print the log of executed actions (the bot must be stopped)
+  crmbot version            print the version
 
-Run "crmbot COMMAND -h" for a command's options.
+Run "crmbot help COMMAND" for a command's options.
 `
 
 // errUsage marks errors caused by the command line; main exits with 2.
@@ -52,6 +54,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		fmt.Fprintln(stdout, "crmbot", buildVersion())
 		return nil
 	case "help", "-h", "--help":
+		if len(rest) > 0 && rest[0] != "help" {
+			return run(ctx, []string{rest[0], "-h"}, stdin, stdout, stdout)
+		}
 		fmt.Fprint(stdout, usage)
 		return nil
 	}
