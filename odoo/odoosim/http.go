@@ -54,6 +54,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		s.serveJSONRPC(w, r)
 	case strings.HasPrefix(r.URL.Path, "/json/2/"):
 		s.serveJSON2(w, r)
+	case s.serveRecordPage(w, r):
 	default:
 		writeHTML(w, http.StatusNotFound, "<!doctype html>\n<html lang=en>\n"+
 			"<title>404 Not Found</title>\n<h1>Not Found</h1>\n<p>The "+

@@ -2,6 +2,7 @@ package odoosim
 
 import (
 	"encoding/json"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -189,5 +190,36 @@ func TestStartServesHTTP(t *testing.T) {
 	}
 	if got := sim.Database(); got != "demo" {
 		t.Errorf("Database: got %q, want %q", got, "demo")
+	}
+}
+
+func TestRecordPage(t *testing.T) {
+	s := New(Options{})
+	url, err := s.Start("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+
+	resp, err := http.Get(url + "/odoo/res.partner/10")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("status = %d, want 200", resp.StatusCode)
+	}
+	if !strings.Contains(string(body), "Acme Corporation") {
+		t.Errorf("page does not show the partner's name:\n%s", body)
+	}
+
+	resp, err = http.Get(url + "/odoo/res.partner/99999")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusNotFound {
+		t.Errorf("missing record status = %d, want 404", resp.StatusCode)
 	}
 }
