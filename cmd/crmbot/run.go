@@ -20,6 +20,8 @@ Usage:
   crmbot run --config FILE  run the bot as configured (Telegram or console)
   crmbot audit --config FILE | --state FILE
                             print the log of executed actions (the bot must be stopped)
+  crmbot simulator [--addr 127.0.0.1:8069]
+                            serve the built-in Odoo 19 simulator and print its API keys
   crmbot version            print the version
 
 Run "crmbot help COMMAND" for a command's options.
@@ -50,6 +52,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runBot(ctx, rest, stdin, stdout, stderr)
 	case "audit":
 		return runAudit(ctx, rest, stdout, stderr)
+	case "simulator":
+		return runSimulator(ctx, rest, stdout, stderr)
 	case "version", "--version":
 		fmt.Fprintln(stdout, "crmbot", buildVersion())
 		return nil

@@ -11,8 +11,10 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/crmbot/crmbot/odoo/odoosim"
 )
@@ -163,4 +165,47 @@ func TestUnknownCommand(t *testing.T) {
 	if err := run(context.Background(), []string{"version"}, nil, &stdout, &stderr); err != nil || !strings.HasPrefix(stdout.String(), "crmbot ") {
 		t.Errorf("version: %v, %q", err, stdout.String())
 	}
+}
+
+func TestSimulatorCommand(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	var stdout, stderr syncBuffer
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, []string{"simulator", "--addr", "127.0.0.1:0"}, nil, &stdout, &stderr) }()
+
+	// The banner is written before the simulator waits for ctx.
+	deadline := time.Now().Add(5 * time.Second)
+	for !strings.Contains(stdout.String(), "API key") {
+		if time.Now().After(deadline) {
+			t.Fatal("simulator printed no API keys within 5s")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("simulator: %v", err)
+	}
+	for _, want := range []string{"database:  crm19", "Mitchell Admin", "Sales One", "CRMBOT_ODOO_API_KEY="} {
+		if !strings.Contains(stdout.String(), want) {
+			t.Errorf("banner does not contain %q:\n%s", want, stdout.String())
+		}
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe to write and read from two goroutines.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
