@@ -100,7 +100,10 @@ func classify(err error) error {
 		be.Kind = conversation.Unavailable
 	case odoo.IsAccessDenied(err), odoo.IsValidation(err), odoo.IsMissing(err), odoo.IsNotFound(err):
 		be.Kind = conversation.Rejected
-	case oe != nil && oe.Status >= 400 && oe.Status < 500:
+	case oe != nil && oe.Status >= 400 && oe.Status < 500,
+		oe != nil && oe.Status == 500 && oe.Name != "":
+		// A 500 that carries an Odoo exception is Odoo's answer, not an
+		// outage: retrying the same values fails the same way.
 		be.Kind = conversation.Rejected
 	}
 	be.Message = msg

@@ -51,6 +51,7 @@ var catalog = map[string]map[string]string{
 		"internal_error":                    "Something went wrong on my side; nothing was lost. Please try again.",
 		"lookup_failed":                     "I could not search Odoo for “%[1]s” just now. Send the customer's name again in a moment.",
 		"partner_linked":                    "The opportunity is now linked to “%[1]s”.",
+		"edited_ignored":                    "I do not act on edited messages, so nothing changed. Send the corrected text as a new message.",
 
 		"intent.create_customer":    "customer",
 		"intent.create_opportunity": "opportunity",
@@ -116,6 +117,7 @@ var catalog = map[string]map[string]string{
 		"internal_error":                    "我这边出了点问题，数据没有丢失。请重试。",
 		"lookup_failed":                     "暂时无法在 Odoo 中搜索“%[1]s”。请稍后再发送一次客户名称。",
 		"partner_linked":                    "商机已关联到“%[1]s”。",
+		"edited_ignored":                    "我不处理编辑过的消息，所以没有任何改动。请把修改后的内容作为新消息发送。",
 
 		"intent.create_customer":    "客户",
 		"intent.create_opportunity": "商机",

@@ -44,6 +44,16 @@ func (s *Service) Handle(ctx context.Context, ev Event) []Reply {
 	}
 	s.log.Debug("event", "platform", ev.Platform, "chat", ev.ChatID, "user", ev.UserID,
 		"event", ev.EventID, "click", ev.Action != "", "edited", ev.Edited)
+	if ev.Edited {
+		// An edit may be of any earlier message: a request that already
+		// ran or an answer to an old question. Acting on it could repeat
+		// or undo something, so the user is asked to send it anew.
+		lang := in.Lang
+		if lang == "" {
+			lang = "en"
+		}
+		return []Reply{{Text: text(lang, "edited_ignored")}}
+	}
 	return render(s.conv.Handle(ctx, in))
 }
 

@@ -148,10 +148,10 @@ func TestOdooUnavailableKeepsDraft(t *testing.T) {
 	c.say("new customer Outage GmbH")
 	c.say("skip")
 	c.say("skip")
-	c.sim.InjectError("res.partner", "create", odoosim.ErrServer, "Internal Server Error")
+	c.sim.InjectError("res.partner", "create", odoosim.ErrUnavailable, "")
 	out := c.click("Confirm")
-	if text := joined(out); !strings.Contains(text, "not") {
-		t.Errorf("reply to a server error = %q", text)
+	if text := joined(out); !strings.Contains(text, "could not be reached") {
+		t.Errorf("reply to a 503 = %q, want the outage message", text)
 	}
 	out = c.click("Try again")
 	if out[0].Record == nil {
@@ -212,4 +212,19 @@ func TestPartnerChoice(t *testing.T) {
 		t.Fatalf("preview = %q", text)
 	}
 	c.click("Confirm")
+}
+
+func TestOdooServerErrorIsRejection(t *testing.T) {
+	c := newChat(t)
+	c.say("new customer Crash Ltd")
+	c.say("skip")
+	c.say("skip")
+	c.sim.InjectError("res.partner", "create", odoosim.ErrServer, "invalid input syntax for type integer")
+	text := joined(c.click("Confirm"))
+	if strings.Contains(text, "could not be reached") {
+		t.Errorf("an Odoo exception was reported as an outage: %q", text)
+	}
+	if !strings.Contains(text, "invalid input syntax") {
+		t.Errorf("reply %q does not give Odoo's reason", text)
+	}
 }

@@ -34,7 +34,7 @@ func (e *Engine) handleAction(ctx context.Context, in Input) (Output, error) {
 		return expired, fmt.Errorf("load button: %w", err)
 	}
 	if !ok || ref.Expires.Before(e.cfg.Now()) {
-		return expired, nil
+		return e.refuse(ctx, in, expired)
 	}
 
 	unlock := e.locks.lock(ref.Key)
@@ -50,47 +50,61 @@ func (e *Engine) handleAction(ctx context.Context, in Input) (Output, error) {
 	st := &t.state
 	expired.Lang = st.Lang
 	if st.Owner != "" && in.UserID != st.Owner {
-		return Output{Lang: st.Lang, Messages: []Message{{Key: MsgNotOwner}}}, nil
+		return e.refuse(ctx, in, Output{Lang: st.Lang, Messages: []Message{{Key: MsgNotOwner}}})
 	}
 	if ref.Version != st.Version {
-		return expired, nil
+		return e.refuse(ctx, in, expired)
 	}
 
-	switch ref.Action {
-	case actConfirm, actRetry:
+	// A button acts only in the phase that showed it: after Confirm ran,
+	// the same preview's Edit and Cancel must not reopen the draft.
+	switch {
+	case ref.Action == actConfirm || ref.Action == actRetry:
 		return e.confirm(ctx, t)
-	case actEdit:
+	case ref.Action == actEdit && (st.Phase == PhaseConfirming || st.Phase == PhaseFailed):
 		e.editWhich(t)
-	case actEditSlot:
+	case ref.Action == actEditSlot && st.Phase == PhaseCollecting && st.Pending == "":
 		if !e.editSlot(t, ref.Arg) {
-			return expired, nil
+			return e.refuse(ctx, in, expired)
 		}
-	case actSkip:
-		if st.Phase != PhaseCollecting {
-			return expired, nil
-		}
+	case ref.Action == actSkip && st.Phase == PhaseCollecting:
 		err = e.advance(ctx, t)
-	case actChoose:
-		if st.Phase != PhaseChoosing || ref.Arg < 0 || ref.Arg >= len(st.Choices) {
-			return expired, nil
-		}
+	case ref.Action == actChoose && st.Phase == PhaseChoosing && ref.Arg >= 0 && ref.Arg < len(st.Choices):
 		e.choose(t, ref.Arg)
 		err = e.advance(ctx, t)
-	case actCreatePartner:
-		if st.Phase != PhaseChoosing {
-			return expired, nil
-		}
+	case ref.Action == actCreatePartner && st.Phase == PhaseChoosing:
 		err = e.createPartnerFirst(ctx, t)
-	case actCancel:
+	case ref.Action == actCancel && st.Phase.active():
 		err = e.cancel(ctx, t)
 	default:
-		return expired, nil
+		return e.refuse(ctx, in, expired)
 	}
 	if err != nil {
 		return expired, err
 	}
 	replaceFirst(t.msgs)
 	return t.save(ctx, nil)
+}
+
+// refuse answers a click that does nothing with out, once per event: a
+// redelivered click gets no second answer.
+func (e *Engine) refuse(ctx context.Context, in Input, out Output) (Output, error) {
+	if in.EventID == "" {
+		return out, nil
+	}
+	var seen bool
+	err := e.cfg.Store.Update(ctx, func(tx Tx) error {
+		var err error
+		seen, err = tx.MarkEvent(in.EventID, e.cfg.Now().Add(e.cfg.EventTTL))
+		return err
+	})
+	if err != nil {
+		return out, fmt.Errorf("mark event %s: %w", in.EventID, err)
+	}
+	if seen {
+		return Output{Lang: out.Lang}, nil
+	}
+	return out, nil
 }
 
 // replaceFirst marks the first reply to a click as the new content of the

@@ -93,9 +93,15 @@ func (e *Engine) resolve(ctx context.Context, t *turn, s Slot) error {
 		return nil
 	}
 
+	// A contact's display name is "Company, Person": its own name counts
+	// for an exact match too, so two people of one name are both offered.
 	var exact []Ref
 	for _, r := range found {
-		if strings.EqualFold(strings.TrimSpace(r.Name), name) {
+		own := r.Name
+		if i := strings.LastIndex(own, ", "); i >= 0 {
+			own = own[i+2:]
+		}
+		if strings.EqualFold(strings.TrimSpace(r.Name), name) || strings.EqualFold(strings.TrimSpace(own), name) {
 			exact = append(exact, r)
 		}
 	}

@@ -38,7 +38,17 @@ func TestOpenBoltHeldByAnotherOpener(t *testing.T) {
 	}
 }
 
-func TestOpenBoltReadOnlyWhileHeld(t *testing.T) {
+func TestOpenBoltReadOnlyWaitsForWriter(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "state.db")
+	writer := openTestStore(t, path)
+	defer writer.Close()
+	_, err := OpenBolt(path, BoltOptions{ReadOnly: true, LockTimeout: 100 * time.Millisecond})
+	if err == nil || !strings.Contains(err.Error(), "another process holds it") {
+		t.Errorf("read-only open while a writer holds the file: %v, want the held-file error", err)
+	}
+}
+
+func TestOpenBoltReadOnly(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "state.db")
 	s := openTestStore(t, path)
 	ctx := context.Background()

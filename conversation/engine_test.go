@@ -564,3 +564,37 @@ func TestOnlyLabelsAround(t *testing.T) {
 		}
 	}
 }
+
+func TestEngineEditAfterDoneNotReopened(t *testing.T) {
+	h := newHarness(t)
+	h.send("u", "new customer Acme")
+	h.send("u", "skip")
+	h.send("u", "skip")
+	edit := h.token(BtnEdit)
+	cancel := h.token(BtnCancel)
+	wantKeys(t, h.click("u", BtnConfirm), MsgDone)
+
+	for _, token := range []string{edit, cancel} {
+		out := h.engine.Handle(context.Background(), Input{Key: "chat:u", UserID: "u", Action: token})
+		wantKeys(t, out, MsgExpired)
+	}
+	var st State
+	h.store.View(context.Background(), func(tx Tx) error { st, _, _ = tx.State("chat:u"); return nil })
+	if st.Phase != PhaseDone {
+		t.Errorf("phase after old Edit and Cancel = %s, want done", st.Phase)
+	}
+}
+
+func TestEngineRefusedClickAnsweredOnce(t *testing.T) {
+	h := newHarness(t)
+	in := Input{Key: "chat:u", UserID: "u", Action: "no-such-token", EventID: "test/callback-1"}
+	wantKeys(t, h.engine.Handle(context.Background(), in), MsgExpired)
+	wantKeys(t, h.engine.Handle(context.Background(), in))
+}
+
+func TestEngineSameNamedContactsOffered(t *testing.T) {
+	h := newHarness(t)
+	h.backend.partners = []Ref{{ID: 12, Name: "王芳"}, {ID: 13, Name: "Acme Corporation, 王芳"}}
+	out := h.send("u", "new opportunity for 王芳")
+	wantKeys(t, out, MsgChoose)
+}

@@ -219,6 +219,9 @@ func resultArgs(intent string, r *Result) []string {
 // backend and written only if it is not there. Entries of failed
 // conversations wait for the user's retry.
 func (e *Engine) Recover(ctx context.Context) error {
+	if err := e.Purge(ctx); err != nil {
+		return fmt.Errorf("purge expired ids: %w", err)
+	}
 	var entries []OutboxEntry
 	err := e.cfg.Store.View(ctx, func(tx Tx) error {
 		var err error

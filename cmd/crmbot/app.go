@@ -70,6 +70,26 @@ func newApp(ctx context.Context, cfg appConfig) (*app, error) {
 
 func (a *app) Close() error { return a.store.Close() }
 
+// purgeInterval is how often a running bot deletes expired button tokens
+// and event ids from the state file.
+const purgeInterval = time.Hour
+
+// purgeEvery purges expired ids every interval until ctx is done.
+func (a *app) purgeEvery(ctx context.Context, interval time.Duration) {
+	ticker := time.NewTicker(interval)
+	defer ticker.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-ticker.C:
+			if err := a.engine.Purge(ctx); err != nil && ctx.Err() == nil {
+				a.log.Error("purge expired ids", "error", err)
+			}
+		}
+	}
+}
+
 // runConsole chats on in and out until the input ends or ctx is done.
 func (a *app) runConsole(ctx context.Context, in io.Reader, out io.Writer, jsonOut, prompt bool) error {
 	c := console.New(console.Config{In: in, Out: out, JSON: jsonOut, Prompt: prompt}, a.service, a.log)

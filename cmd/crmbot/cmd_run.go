@@ -50,6 +50,10 @@ func runBot(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 		"odoo", cfg.Odoo.URL, "state", cfg.State.Path, "llm", cfg.LLM.Model != "")
 	defer log.Info("crmbot stopped")
 
+	purgeCtx, stopPurge := context.WithCancel(ctx)
+	defer stopPurge()
+	go a.purgeEvery(purgeCtx, purgeInterval)
+
 	if cfg.Platform == "console" {
 		return a.runConsole(ctx, stdin, stdout, cfg.Console.JSON, false)
 	}

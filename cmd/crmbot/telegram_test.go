@@ -230,10 +230,53 @@ func TestTelegramEditedMessageDoesNotRepeatAction(t *testing.T) {
 	b.tg.QueueRaw(`{"update_id":900001,"edited_message":{"message_id":55,"chat":{"id":111,"type":"private"},"edit_date":1718000060,"text":"create lead Acme GmbH"}}`)
 	b.tg.QueueRaw(`{"update_id":900002,"edited_message":{"message_id":56,"from":{"id":111,"is_bot":false,"first_name":"U"},"chat":{"id":111,"type":"private"},"date":1718000000,"edit_date":1718000060,"text":"new customer Edit Co"}}`)
 	msgs = b.say("help", 5)
-	if !strings.Contains(msgs[3].Text, "phone") {
-		t.Errorf("reply to the edited message = %q, want the phone question of a new customer", msgs[3].Text)
+	if !strings.Contains(msgs[3].Text, "edited messages") {
+		t.Errorf("reply to the edited message = %q, want the note that edits are not acted on", msgs[3].Text)
 	}
 	if n := len(partnersNamed(b.sim, "Edit Co")); n != 1 {
 		t.Errorf("partners named Edit Co = %d after edits, want 1", n)
+	}
+}
+
+func TestTelegramEditedOldCancelKeepsDraft(t *testing.T) {
+	b := startTelegramBot(t)
+	b.say("new customer First Co", 1)
+	b.say("cancel", 2)
+	b.say("new customer Second Co", 3)
+	b.say("skip", 4)
+	b.say("skip", 5)
+	b.tg.QueueRaw(`{"update_id":900101,"edited_message":{"message_id":3,` +
+		`"from":{"id":111,"is_bot":false,"first_name":"U","language_code":"en"},` +
+		`"chat":{"id":111,"type":"private"},"date":1718000000,"edit_date":1718000060,"text":"Cancel."}}`)
+	msgs := b.tg.WaitMessages(t, tgChat, 6, waitFor)
+	if strings.Contains(msgs[5].Text, "Cancelled") {
+		t.Errorf("an edit of an old message cancelled the current draft: %q", msgs[5].Text)
+	}
+	preview := msgs[4]
+	b.tg.Click(tgChat, tgUser, preview.ID, buttonData(t, preview, "Confirm"))
+	eventually(t, "the partner to be created", func() bool { return len(partnersNamed(b.sim, "Second Co")) == 1 })
+}
+
+func TestTelegramEditAfterDoneNotReopened(t *testing.T) {
+	b := startTelegramBot(t)
+	b.say("new customer Reopen Co", 1)
+	b.say("skip", 2)
+	msgs := b.say("skip", 3)
+	preview := msgs[2]
+	// The edit of the preview fails, so the old keyboard stays clickable.
+	b.tg.FailNext("editMessageText", 400, "Bad Request: message can't be edited", 0)
+	b.tg.Click(tgChat, tgUser, preview.ID, buttonData(t, preview, "Confirm"))
+	eventually(t, "the partner to be created", func() bool { return len(partnersNamed(b.sim, "Reopen Co")) == 1 })
+	b.tg.WaitMessages(t, tgChat, 4, waitFor)
+
+	b.tg.Click(tgChat, tgUser, preview.ID, buttonData(t, preview, "Edit"))
+	msgs = b.tg.WaitMessages(t, tgChat, 5, waitFor)
+	if !strings.Contains(msgs[len(msgs)-1].Text, "expired") {
+		t.Errorf("Edit on an executed preview = %q, want the expired note", msgs[len(msgs)-1].Text)
+	}
+	b.tg.Click(tgChat, tgUser, preview.ID, buttonData(t, preview, "Confirm"))
+	b.say("help", 7)
+	if n := len(partnersNamed(b.sim, "Reopen Co")); n != 1 {
+		t.Errorf("partners named Reopen Co = %d, want 1", n)
 	}
 }

@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // MaxAmount is the largest amount Amount accepts. Larger values are typing
@@ -40,16 +42,28 @@ var (
 // Amount parses raw as a money amount and returns it in currency units,
 // rounded to two decimals. It accepts thousands separators ("120,000"),
 // decimals ("$50,000.50"), currency markers ("¥", "$", "RMB", "元"),
-// multipliers ("50k", "1.2m", "5万", "1.5万", "2千", "30w") and Chinese
-// numerals ("十万", "两万五千"). It returns an *Error for negative values,
-// zero, values over MaxAmount and anything else.
+// multipliers ("50k", "1.2m", "5万", "1.5万", "2千", "30w"), Chinese
+// numerals ("十万", "两万五千") and a leading "+" ("+50k"), before or after
+// the currency marker.
+//
+// It returns an *Error for negative values, zero, values over MaxAmount,
+// percentages and anything else. A value is negative when it starts with
+// a minus sign, any Unicode dash ("-5", "−5", "–5"), "负" or "minus", before
+// or after the currency marker ("$-50k"). A percentage ends with "%", "‰",
+// "percent" or "pct", or starts with "百分之".
 func Amount(raw string) (float64, error) {
 	text := strings.ToLower(strings.TrimSpace(foldText(raw)))
-	if strings.HasPrefix(text, "-") || strings.HasPrefix(text, "−") || strings.HasPrefix(text, "负") {
-		return 0, invalid(KindAmount, raw, "negative")
-	}
+	text, sign := cutSign(text)
 	text = trimCurrency(text)
-	if text == "" {
+	if sign == 0 {
+		text, sign = cutSign(text)
+	}
+	switch {
+	case sign < 0:
+		return 0, invalid(KindAmount, raw, "negative")
+	case isPercentage(text):
+		return 0, invalid(KindAmount, raw, "percentage")
+	case text == "":
 		return 0, invalid(KindAmount, raw, "no number")
 	}
 
@@ -65,6 +79,55 @@ func Amount(raw string) (float64, error) {
 		return 0, invalid(KindAmount, raw, "larger than 1e12")
 	}
 	return value, nil
+}
+
+// negativePrefixes are the words that make an amount negative. Dashes are
+// checked separately with isMinus.
+var negativePrefixes = []string{"负", "minus "}
+
+// cutSign removes one leading sign from text and returns -1 for a minus,
+// +1 for a plus and 0 when there is none.
+func cutSign(text string) (string, int) {
+	r, size := utf8.DecodeRuneInString(text)
+	switch {
+	case r == '+':
+		return strings.TrimSpace(text[size:]), +1
+	case isMinus(r):
+		return strings.TrimSpace(text[size:]), -1
+	}
+	for _, p := range negativePrefixes {
+		if rest, ok := strings.CutPrefix(text, p); ok {
+			return strings.TrimSpace(rest), -1
+		}
+	}
+	return text, 0
+}
+
+// isMinus reports whether r is a minus sign or a dash that users type in
+// its place: the hyphen-minus, U+2212 and every dash punctuation (Pd), so
+// also the en dash that phones and word processors substitute.
+func isMinus(r rune) bool {
+	return r == '−' || unicode.Is(unicode.Pd, r)
+}
+
+// IsMinus reports whether r is a sign that Amount reads as minus. Callers
+// that cut an amount from free text use it to keep the sign with the value.
+func IsMinus(r rune) bool { return isMinus(foldWidth(r)) }
+
+var percentSuffixes = []string{"%", "‰", "percent", "per cent", "pct"}
+
+// isPercentage reports whether text is a percentage such as "50%" or
+// "百分之五十", which is a rate and never an amount.
+func isPercentage(text string) bool {
+	if strings.HasPrefix(text, "百分之") {
+		return true
+	}
+	for _, s := range percentSuffixes {
+		if strings.HasSuffix(text, s) {
+			return true
+		}
+	}
+	return false
 }
 
 // trimCurrency removes one currency prefix and one currency suffix.

@@ -12,10 +12,14 @@ import (
 // already be over, but impossible dates such as "2026-02-30" are rejected.
 //
 // Absolute forms: "2026-12-25", "2026/12/25", "2026.12.25", "12/25/2026",
-// "2026年12月25日", and with the year left out "12/25" (month first),
-// "12月25日", "Dec 25", "25 Dec" and "25号". A date without a year is its
-// next occurrence: today or later in this year, else next year. A day of
-// the month alone is this month unless that day is past.
+// "2026年12月25日", and with the year left out "12/25", "12月25日",
+// "Dec 25", "25 Dec" and "25号". A date without a year is its next
+// occurrence: today or later in this year, else next year. A day of the
+// month alone is this month unless that day is past.
+//
+// Slash dates without a leading year are month first ("12/25/2026",
+// "5/6" is May 6) unless the first number is over 12. Then they can only
+// be day first and are read so ("31/12/2026", "25/12").
 //
 // Relative forms: "today", "tomorrow", "day after tomorrow", "今天", "明天",
 // "后天", "大后天", "in 2 weeks", "3 days from now", "3天后", "两周后",
@@ -80,8 +84,7 @@ var dateForms = []dateForm{
 	{regexp.MustCompile(`^(today|now|今天|今日|tomorrow|明天|明日|day after tomorrow|the day after tomorrow|后天|大后天|yesterday|昨天)$`), resolveKeyword},
 	{regexp.MustCompile(`^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$`), resolveYMD(1, 2, 3)},
 	{regexp.MustCompile(`^(\d{4})年(\d{1,2})月(\d{1,2})[日号]?$`), resolveYMD(1, 2, 3)},
-	{regexp.MustCompile(`^(\d{1,2})/(\d{1,2})/(\d{4})$`), resolveYMD(3, 1, 2)},
-	{regexp.MustCompile(`^(\d{1,2})/(\d{1,2})$`), resolveMonthDay},
+	{regexp.MustCompile(`^(\d{1,2})/(\d{1,2})(?:/(\d{4}))?$`), resolveSlashDate},
 	{regexp.MustCompile(`^(\d{1,2})月(\d{1,2})[日号]?$`), resolveMonthDay},
 	{regexp.MustCompile(`^(\d{1,2})[日号]$`), resolveDayOfMonth},
 	{regexp.MustCompile(`^(` + monthNames + `)\.? (\d{1,2})` + ordinalSuffix + `(?:,? (\d{4}))?$`), resolveNamedMonth(1, 2, 3)},
@@ -117,6 +120,25 @@ func resolveYMD(year, month, day int) func([]string, time.Time) (time.Time, stri
 		}
 		return date, ""
 	}
+}
+
+// resolveSlashDate resolves "m/d/yyyy" and "m/d", or "d/m/yyyy" and "d/m"
+// when the first number is over 12 and so cannot be a month.
+func resolveSlashDate(m []string, today time.Time) (time.Time, string) {
+	mo, _ := strconv.Atoi(m[1])
+	d, _ := strconv.Atoi(m[2])
+	if mo > 12 {
+		mo, d = d, mo
+	}
+	if m[3] == "" {
+		return nextMonthDay(mo, d, today)
+	}
+	y, _ := strconv.Atoi(m[3])
+	date, ok := makeDate(y, mo, d, today.Location())
+	if !ok {
+		return time.Time{}, "impossible date"
+	}
+	return date, ""
 }
 
 func resolveMonthDay(m []string, today time.Time) (time.Time, string) {

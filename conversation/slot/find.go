@@ -3,6 +3,8 @@ package slot
 import (
 	"regexp"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/nyaruka/phonenumbers"
 )
@@ -13,7 +15,9 @@ const maxPhoneDigits = 15
 var (
 	phoneCandidate = regexp.MustCompile(`(?:^|[^a-zA-Z0-9+])(\+?\(?[0-9][0-9\-. ()]*[0-9])`)
 	dateLike       = regexp.MustCompile(`^[0-9]{4}[-/.][0-9]{1,2}[-/.][0-9]{1,2}$|^[0-9]{1,2}[-/.][0-9]{1,2}[-/.][0-9]{4}$`)
-	emailCandidate = regexp.MustCompile(`[a-zA-Z0-9._%+\-]+@[a-zA-Z0-9\-]+(?:\.[a-zA-Z0-9\-]+)*\.[a-zA-Z]{2,}`)
+	// emailAddress is the dot-atom address syntax: RFC 5322 atext in the
+	// local part and an ASCII domain whose last label is letters.
+	emailAddress = regexp.MustCompile("^[a-zA-Z0-9!#$%&'*+/=?^_`{|}~.\\-]+@[a-zA-Z0-9\\-]+(?:\\.[a-zA-Z0-9\\-]+)*\\.[a-zA-Z]{2,}$")
 )
 
 // FindPhone returns the first plausible phone number in text, cut from text
@@ -24,25 +28,49 @@ var (
 // groups is longer than a valid number, FindPhone drops groups from its
 // end, so "138 0013 8000 5" yields "138 0013 8000". Callers validate the
 // result with Phone.
+//
+// A number must be a whole token: digits joined to letters, "_" or "@"
+// ("13800138000@qq.com", "x_13800138000", "13800138000abc") are not a
+// phone number, and neither are digits joined by "-", "." or "/" to a
+// letter or digit on the right ("138 0013 8000-x") or to a digit on the
+// left. Chinese characters next to a number do not join it ("王磊138...").
 func FindPhone(text, region string) (raw string, ok bool) {
+	span := IndexPhone(text, region)
+	if span == nil {
+		return "", false
+	}
+	return text[span[0]:span[1]], true
+}
+
+// IndexPhone is FindPhone returning the byte range [start, end) of the
+// number in text, or nil.
+func IndexPhone(text, region string) []int {
 	folded, offsets := foldWithOffsets(text)
 	for _, match := range phoneCandidate.FindAllStringSubmatchIndex(folded, -1) {
 		start, end := match[2], match[3]
-		if n := plausiblePhoneLength(folded[start:end], region); n > 0 {
-			return text[offsets[start]:offsets[start+n]], true
+		if joinedBefore(folded, start) {
+			continue
+		}
+		if n := plausiblePhoneLength(folded, start, end, region); n > 0 {
+			return []int{offsets[start], offsets[start+n]}
 		}
 	}
-	return "", false
+	return nil
 }
 
-// plausiblePhoneLength returns the byte length of the phone number at the
-// start of candidate, or 0. It tries whole space-separated groups, longest
-// first, and prefers a valid number over a merely possible one.
-func plausiblePhoneLength(candidate, region string) int {
+// plausiblePhoneLength returns the byte length of the phone number at
+// folded[start:], inside the candidate folded[start:end], or 0. It tries
+// whole space-separated groups, longest first, and prefers a valid number
+// over a merely possible one. A prefix joined to the text after it is
+// skipped.
+func plausiblePhoneLength(folded string, start, end int, region string) int {
+	candidate := folded[start:end]
 	var prefixes []string
 	for end := len(candidate); end > 0; {
 		prefix := strings.TrimRight(candidate[:end], " -.(")
-		prefixes = append(prefixes, prefix)
+		if !joinedAfter(folded, start+len(prefix)) {
+			prefixes = append(prefixes, prefix)
+		}
 		end = strings.LastIndexByte(prefix, ' ')
 	}
 	for _, strict := range []bool{true, false} {
@@ -53,6 +81,40 @@ func plausiblePhoneLength(candidate, region string) int {
 		}
 	}
 	return 0
+}
+
+// joinedBefore reports whether the value starting at s[start] continues a
+// token before it: an ASCII letter or digit, "_" or "@" right before it, or
+// "-", ".", "/" right before it with a digit before that ("1-138...").
+func joinedBefore(s string, start int) bool {
+	if start == 0 {
+		return false
+	}
+	b := s[start-1]
+	if isASCIIWord(b) || b == '@' {
+		return true
+	}
+	return strings.IndexByte("-./", b) >= 0 && start >= 2 && isASCIIDigit(s[start-2])
+}
+
+// joinedAfter reports whether the value ending at s[end] continues into
+// the token after it: an ASCII letter or digit, "_" or "@" right after it,
+// or "-", ".", "/" right after it with a letter or digit after that.
+func joinedAfter(s string, end int) bool {
+	if end >= len(s) {
+		return false
+	}
+	b := s[end]
+	if isASCIIWord(b) || b == '@' {
+		return true
+	}
+	return strings.IndexByte("-./", b) >= 0 && end+1 < len(s) && isASCIIWord(s[end+1])
+}
+
+func isASCIIDigit(b byte) bool { return b >= '0' && b <= '9' }
+
+func isASCIIWord(b byte) bool {
+	return isASCIIDigit(b) || b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b == '_'
 }
 
 // isPlausiblePhone reports whether candidate may be a phone number. With
@@ -87,13 +149,87 @@ func isPlausiblePhone(candidate, region string, strict bool) bool {
 }
 
 // FindEmail returns the first email-like address in text, cut from text as
-// written. It matches the common address syntax only (no quoted local
-// parts), and callers validate the result with Email.
+// written, and callers validate the result with Email.
+//
+// The candidate around each "@" is the whole token: it runs to whitespace,
+// to the ASCII punctuation ,;:<>()[]{}"\ and to Chinese, Japanese or
+// Korean characters and punctuation, so "邮箱wang@xinghe.cn，电话" yields
+// "wang@xinghe.cn". Closing ".", "!", "?" and quotes are dropped. A token
+// that is not wholly an address is skipped and never cut down to one
+// ("ops@acme.example.c" and "müller@acme.example" yield nothing). FindEmail
+// matches dot-atom addresses with ASCII domains only, without quoted local
+// parts or internationalized domains.
 func FindEmail(text string) (raw string, ok bool) {
-	folded, offsets := foldWithOffsets(text)
-	span := emailCandidate.FindStringIndex(folded)
+	span := IndexEmail(text)
 	if span == nil {
 		return "", false
 	}
-	return text[offsets[span[0]]:offsets[span[1]]], true
+	return text[span[0]:span[1]], true
+}
+
+// IndexEmail is FindEmail returning the byte range [start, end) of the
+// address in text, or nil.
+func IndexEmail(text string) []int {
+	folded, offsets := foldWithOffsets(text)
+	for from := 0; from < len(folded); {
+		at := strings.IndexByte(folded[from:], '@')
+		if at < 0 {
+			return nil
+		}
+		at += from
+		start, end := tokenAround(folded, at)
+		start, end = trimEmailToken(folded, start, end)
+		if start < end && emailAddress.MatchString(folded[start:end]) {
+			return []int{offsets[start], offsets[end]}
+		}
+		from = max(end, at+1)
+	}
+	return nil
+}
+
+// tokenAround returns the byte range of the token that contains s[i].
+func tokenAround(s string, i int) (int, int) {
+	start := i
+	for start > 0 {
+		r, size := utf8.DecodeLastRuneInString(s[:start])
+		if endsEmailToken(r) {
+			break
+		}
+		start -= size
+	}
+	end := i
+	for end < len(s) {
+		r, size := utf8.DecodeRuneInString(s[end:])
+		if endsEmailToken(r) {
+			break
+		}
+		end += size
+	}
+	return start, end
+}
+
+// endsEmailToken reports whether r separates an email candidate from the
+// text around it.
+func endsEmailToken(r rune) bool {
+	switch {
+	case unicode.IsSpace(r):
+		return true
+	case r < utf8.RuneSelf:
+		return strings.ContainsRune(`,;:<>()[]{}"\`, r)
+	case unicode.IsPunct(r):
+		return true
+	}
+	return unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul)
+}
+
+// trimEmailToken drops opening quotes and closing sentence punctuation and
+// quotes from the token s[start:end].
+func trimEmailToken(s string, start, end int) (int, int) {
+	for start < end && strings.IndexByte("'`", s[start]) >= 0 {
+		start++
+	}
+	for end > start && strings.IndexByte(".!?'`", s[end-1]) >= 0 {
+		end--
+	}
+	return start, end
 }
