@@ -3,8 +3,9 @@ package odoo
 import (
 	"encoding/json"
 	"fmt"
-	"math"
 	"strconv"
+
+	"github.com/crmbot/crmbot/odoo/internal/jsonnum"
 )
 
 // Record is one row as read from Odoo: field name to JSON value. Odoo sends
@@ -78,47 +79,11 @@ func (r Record) IDs(field string) []int64 {
 	return ids
 }
 
-// toInt converts a decoded JSON number to int64. It accepts json.Number,
-// float64 with no fraction, and Go integer types.
-func toInt(v any) (int64, bool) {
-	switch n := v.(type) {
-	case json.Number:
-		if i, err := n.Int64(); err == nil {
-			return i, true
-		}
-		f, err := n.Float64()
-		if err != nil || f != math.Trunc(f) {
-			return 0, false
-		}
-		return int64(f), true
-	case float64:
-		if n != math.Trunc(n) {
-			return 0, false
-		}
-		return int64(n), true
-	case int:
-		return int64(n), true
-	case int64:
-		return n, true
-	}
-	return 0, false
-}
-
-// toFloat converts a decoded JSON number to float64.
-func toFloat(v any) (float64, bool) {
-	switch n := v.(type) {
-	case json.Number:
-		f, err := n.Float64()
-		return f, err == nil
-	case float64:
-		return n, true
-	case int:
-		return float64(n), true
-	case int64:
-		return float64(n), true
-	}
-	return 0, false
-}
+// toInt and toFloat convert decoded JSON numbers; see package jsonnum.
+var (
+	toInt   = jsonnum.Int
+	toFloat = jsonnum.Float
+)
 
 // Many2One is a many2one value for typed results: [id, "name"] on the
 // wire, or false when empty, which decodes to the zero value.

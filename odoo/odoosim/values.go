@@ -4,10 +4,11 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"math"
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/crmbot/crmbot/odoo/internal/jsonnum"
 )
 
 // member is one key and value of an object.
@@ -54,46 +55,13 @@ func (f pyFloat) MarshalJSON() ([]byte, error) {
 }
 
 // asInt converts a decoded JSON value to an integer id or number.
-func asInt(v any) (int64, bool) {
-	switch n := v.(type) {
-	case json.Number:
-		if i, err := n.Int64(); err == nil {
-			return i, true
-		}
-		f, err := n.Float64()
-		if err != nil || f != math.Trunc(f) {
-			return 0, false
-		}
-		return int64(f), true
-	case float64:
-		if n != math.Trunc(n) {
-			return 0, false
-		}
-		return int64(n), true
-	case int:
-		return int64(n), true
-	case int64:
-		return n, true
-	}
-	return 0, false
-}
+var asInt = jsonnum.Int
 
-// asFloat converts a decoded JSON number to float64.
 func asFloat(v any) (float64, bool) {
-	switch n := v.(type) {
-	case json.Number:
-		f, err := n.Float64()
-		return f, err == nil
-	case float64:
-		return n, true
-	case int:
-		return float64(n), true
-	case int64:
-		return float64(n), true
-	case pyFloat:
+	if n, ok := v.(pyFloat); ok {
 		return float64(n), true
 	}
-	return 0, false
+	return jsonnum.Float(v)
 }
 
 // asIDs converts a JSON list of integers. ok is false for any other value.
