@@ -29,11 +29,12 @@ var (
 // end, so "138 0013 8000 5" yields "138 0013 8000". Callers validate the
 // result with Phone.
 //
-// A number must be a whole token: digits joined to letters, "_" or "@"
-// ("13800138000@qq.com", "x_13800138000", "13800138000abc") are not a
-// phone number, and neither are digits joined by "-", "." or "/" to a
+// A number must be a whole token. Digits joined to letters, "_" or "@"
+// are not a phone number ("13800138000@qq.com", "x_13800138000",
+// "13800138000abc"). Neither are digits that "-", "." or "/" join to a
 // letter or digit on the right ("138 0013 8000-x") or to a digit on the
-// left. Chinese characters next to a number do not join it ("王磊138...").
+// left. FindPhone skips such a run of digit groups whole, without dropping
+// groups from its end. Chinese characters next to a number do not join it ("王磊138...").
 func FindPhone(text, region string) (raw string, ok bool) {
 	span := IndexPhone(text, region)
 	if span == nil {
@@ -48,29 +49,24 @@ func IndexPhone(text, region string) []int {
 	folded, offsets := foldWithOffsets(text)
 	for _, match := range phoneCandidate.FindAllStringSubmatchIndex(folded, -1) {
 		start, end := match[2], match[3]
-		if joinedBefore(folded, start) {
+		if joinedBefore(folded, start) || joinedAfter(folded, end) {
 			continue
 		}
-		if n := plausiblePhoneLength(folded, start, end, region); n > 0 {
+		if n := plausiblePhoneLength(folded[start:end], region); n > 0 {
 			return []int{offsets[start], offsets[start+n]}
 		}
 	}
 	return nil
 }
 
-// plausiblePhoneLength returns the byte length of the phone number at
-// folded[start:], inside the candidate folded[start:end], or 0. It tries
-// whole space-separated groups, longest first, and prefers a valid number
-// over a merely possible one. A prefix joined to the text after it is
-// skipped.
-func plausiblePhoneLength(folded string, start, end int, region string) int {
-	candidate := folded[start:end]
+// plausiblePhoneLength returns the byte length of the phone number at the
+// start of candidate, or 0. It tries whole space-separated groups, longest
+// first, and prefers a valid number over a merely possible one.
+func plausiblePhoneLength(candidate, region string) int {
 	var prefixes []string
 	for end := len(candidate); end > 0; {
 		prefix := strings.TrimRight(candidate[:end], " -.(")
-		if !joinedAfter(folded, start+len(prefix)) {
-			prefixes = append(prefixes, prefix)
-		}
+		prefixes = append(prefixes, prefix)
 		end = strings.LastIndexByte(prefix, ' ')
 	}
 	for _, strict := range []bool{true, false} {

@@ -42,7 +42,15 @@ func newExtraction(t text, intentName, region string, req conversation.Understan
 
 // extractAfterTrigger reads a message that names an intent. The text right
 // after the trigger is the customer's name, or the partner of an
-// opportunity ("new opportunity Acme", "新商机 星河科技").
+// opportunity ("new opportunity Acme", "新商机 星河科技"). When a partner
+// label follows that text ("new opportunity Robot arms for Acme", "new
+// deal Fleet renewal with Acme", "新商机 官网改版 客户 星河科技"), the text is
+// the opportunity's name and the labelled value is the partner.
+//
+// Without a partner label the whole text stays the partner, so "新商机
+// 星河科技 官网改版 5万" has the partner "星河科技 官网改版". A space is not a
+// reliable boundary between a customer and a title, and the partner
+// lookup then offers to choose or create the customer.
 func (x *extraction) extractAfterTrigger(trig trigger) {
 	implicitField := conversation.SlotName
 	if trig.intent == conversation.IntentCreateOpportunity {
@@ -60,8 +68,11 @@ func (x *extraction) extractAfterTrigger(trig trigger) {
 	}
 
 	x.extractLabels()
-	if x.values[implicitField] == "" {
+	switch {
+	case x.values[implicitField] == "":
 		x.setValue(implicitField, x.regionValue(implicitStart))
+	case trig.intent == conversation.IntentCreateOpportunity && x.labelFollows(conversation.SlotPartner, x.regionEnd(implicitStart)):
+		x.setValue(conversation.SlotName, x.regionValue(implicitStart))
 	}
 	x.extractDetected()
 	if trig.intent == conversation.IntentCreateOpportunity && x.values[conversation.SlotPartner] == "" {
@@ -71,8 +82,10 @@ func (x *extraction) extractAfterTrigger(trig trigger) {
 
 // extractReply reads a reply to the question for pending. The text before
 // the first label is the pending value, and labelled values after it are
-// kept too. Values detected without a label are ignored, because in a
-// reply such as "Q3 2026 rollout" the number is part of the reply.
+// kept too. A labelled value of the pending slot itself wins over that
+// text, so "my phone is 138 0013 8000" yields the number and not "my".
+// Values detected without a label are ignored, because in a reply such as
+// "Q3 2026 rollout" the number is part of the reply.
 func (x *extraction) extractReply(pending string) {
 	x.dropNameParts(0, pending)
 	for _, l := range x.labels {
@@ -80,6 +93,9 @@ func (x *extraction) extractReply(pending string) {
 	}
 
 	x.extractLabels()
+	if x.values[pending] != "" {
+		return
+	}
 	end := len(x.t.norm)
 	if len(x.labels) > 0 {
 		end = x.labels[0].start
@@ -87,6 +103,44 @@ func (x *extraction) extractReply(pending string) {
 	if value := cleanValue(x.t.rawSlice(0, end)); value != "" {
 		x.values[pending] = value
 	}
+}
+
+// extractCorrection reads a message sent while the draft of intent is
+// shown for confirmation, with no question pending. It accepts labelled
+// values when the message starts with a label, possibly after lead-in
+// words ("phone +1 415 555 0111", "the amount is 60k", "电话
+// 13800138000"), or a message that is a single detected value and nothing
+// else ("ops@acme.example", "60k"). Anything else yields no values, so that
+// chat such as "thanks for the help" changes nothing.
+func (x *extraction) extractCorrection() {
+	x.dropNameParts(-1, "")
+	for _, l := range x.labels {
+		x.bounds = append(x.bounds, l.start)
+	}
+
+	if len(x.labels) > 0 {
+		if isLeadIn(x.t.norm[:x.labels[0].start]) {
+			x.extractLabels()
+		}
+		return
+	}
+	whole := cleanValue(x.t.raw)
+	if len(x.spans) == 1 {
+		s := x.spans[0]
+		if value := x.t.rawSlice(s.start, s.end); value == whole {
+			x.setValue(s.field, value)
+		}
+	}
+}
+
+// leadIn matches words that may come before the first label of a
+// correction.
+var leadIn = regexp.MustCompile(`^(?:(?:no|sorry|oops|actually|and|also|but|please|change|set|update|fix|correct|make|use|the|its|it's|my|our|their|opportunity|deal|customer|client|company)[\s,.:!]+|(?:商机|客户|公司|不对|不是|另外|还有|请|把|修改|更改|改|将)[\s,，.:：!！]*)*$`)
+
+// isLeadIn reports whether prefix contains only lead-in words, spaces and
+// punctuation.
+func isLeadIn(prefix string) bool {
+	return leadIn.MatchString(strings.TrimLeft(prefix, " ,，.:：!！"))
 }
 
 // dropNameParts drops labels that start a free-text value and name another
@@ -175,13 +229,41 @@ func (x *extraction) valueBefore(end int) string {
 
 // regionValue returns the text from start to the next bound.
 func (x *extraction) regionValue(start int) string {
+	return cleanValue(x.t.rawSlice(start, x.regionEnd(start)))
+}
+
+// regionEnd returns the first bound at or after start, or the end of the
+// text.
+func (x *extraction) regionEnd(start int) int {
 	end := len(x.t.norm)
 	for _, b := range x.bounds {
 		if b >= start && b < end {
 			end = b
 		}
 	}
-	return cleanValue(x.t.rawSlice(start, end))
+	return end
+}
+
+// labelFollows reports whether a label of field starts at offset, after
+// spaces and separators.
+func (x *extraction) labelFollows(field string, offset int) bool {
+	for offset < len(x.t.norm) {
+		if x.t.norm[offset] == ' ' {
+			offset++
+			continue
+		}
+		loc := separator.FindStringIndex(x.t.norm[offset:])
+		if loc == nil || loc[0] != 0 {
+			break
+		}
+		offset += loc[1]
+	}
+	for _, l := range x.labels {
+		if l.field == field && l.start == offset {
+			return true
+		}
+	}
+	return false
 }
 
 // spanAt returns the detected value of field that starts at start.

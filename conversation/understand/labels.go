@@ -4,12 +4,14 @@ import (
 	"cmp"
 	"regexp"
 	"slices"
+	"strings"
 
 	"github.com/crmbot/crmbot/conversation"
 )
 
 // fieldPattern matches a field label together with the filler after it
 // (": ", " is ", "是"), so that the match ends where the value starts.
+// Submatch 1 is an English label word, empty for a Chinese label.
 type fieldPattern struct {
 	field string
 	re    *regexp.Regexp
@@ -17,10 +19,10 @@ type fieldPattern struct {
 
 // labelFiller matches the words and punctuation allowed between a label
 // and its value.
-const labelFiller = `\s*(?:is\s+|are\s+|of\s+|on\s+|是|为|在|约)?\s*[:：=]?\s*`
+const labelFiller = `\s*(?:is\s+|are\s+|of\s+|on\s+|to\s+|改为|改成|是|为|在|约)?\s*[:：=]?\s*`
 
 func labelPattern(field, english, chinese string) fieldPattern {
-	return fieldPattern{field, regexp.MustCompile(`(?:\b(?:` + english + `)\b|` + chinese + `)` + labelFiller)}
+	return fieldPattern{field, regexp.MustCompile(`(?:\b(` + english + `)\b|` + chinese + `)` + labelFiller)}
 }
 
 var (
@@ -61,10 +63,21 @@ type label struct {
 // findLabels returns the labels of intent in norm in text order. Where
 // labels overlap, the earlier and then the longer one is kept, so "预计成交"
 // is a closing-date label and not the amount label "预计".
+//
+// A match is not a label when it has no value, because only a separator or
+// the end of the text follows it ("Expected closing"), or when an English
+// label word is part of a longer token ("not-an-email", "mail@acme.example",
+// "phone-shop").
 func findLabels(norm, intent string) []label {
 	var found []label
 	for _, p := range fieldPatterns[intent] {
-		for _, loc := range p.re.FindAllStringIndex(norm, -1) {
+		for _, loc := range p.re.FindAllStringSubmatchIndex(norm, -1) {
+			if loc[2] >= 0 && wordJoined(norm, loc[2], loc[3]) {
+				continue
+			}
+			if !hasValue(norm, loc[1]) {
+				continue
+			}
 			found = append(found, label{field: p.field, start: loc[0], valueStart: loc[1]})
 		}
 	}
@@ -85,4 +98,34 @@ func findLabels(norm, intent string) []label {
 		end = l.valueStart
 	}
 	return kept
+}
+
+// wordJoined reports whether the word norm[start:end] is joined to the
+// text around it by "-", ".", "@" or "_", as "email" is in "not-an-email"
+// and "mail" is in "mail@acme.example". A "." after the word joins it only
+// when a letter or digit follows, so "call my phone." keeps its label.
+func wordJoined(norm string, start, end int) bool {
+	if start > 0 && strings.IndexByte("-.@_", norm[start-1]) >= 0 {
+		return true
+	}
+	if end >= len(norm) {
+		return false
+	}
+	switch norm[end] {
+	case '-', '@', '_':
+		return true
+	case '.':
+		return end+1 < len(norm) && isASCIIAlnum(norm[end+1])
+	}
+	return false
+}
+
+// hasValue reports whether a value starts at or after norm[valueStart]
+// before the next separator.
+func hasValue(norm string, valueStart int) bool {
+	rest := norm[skipFiller(norm, valueStart):]
+	if loc := separator.FindStringIndex(rest); loc != nil {
+		rest = rest[:loc[0]]
+	}
+	return strings.TrimSpace(rest) != ""
 }

@@ -56,10 +56,19 @@ type trigger struct {
 }
 
 // Understand returns the command, intent and raw slot values in req.Text.
+//
 // A reply to a pending slot with no strong intent trigger becomes the
-// pending slot's value, plus any labelled values ("Acme, phone 138...").
-// Text with no intent and nothing pending returns an empty Understanding.
-// The error is always nil.
+// pending slot's value, plus any labelled values ("Acme, phone 138..."). A
+// bare confirmation (see IsConfirmation) while a slot is pending returns
+// an empty Understanding, because it accepts an offer and is not a value.
+// "create <name>" while a partner slot is pending asks to create that
+// customer, and returns IntentCreateCustomer with the name.
+//
+// With req.Intent set and nothing pending, the draft is being confirmed:
+// labelled values ("phone +1 415 555 0111", "the amount is 60k") and a
+// message that is one detected value return Values with no intent. Text
+// with no intent and nothing to fill returns an empty Understanding. The
+// error is always nil.
 func (r *Rules) Understand(_ context.Context, req conversation.UnderstandRequest) (conversation.Understanding, error) {
 	if strings.TrimSpace(req.Text) == "" {
 		return conversation.Understanding{}, nil
@@ -68,8 +77,15 @@ func (r *Rules) Understand(_ context.Context, req conversation.UnderstandRequest
 	if command := findCommand(t.norm); command != "" {
 		return conversation.Understanding{Intent: command}, nil
 	}
+	if req.Pending != "" && IsConfirmation(req.Text) {
+		return conversation.Understanding{}, nil
+	}
 
-	trig, found := findTrigger(t.norm, req.Pending == "")
+	trig, found := findTrigger(t.norm, req)
+	if !found && partnerPending(req) {
+		trig, found = findCreateVerb(t.norm)
+	}
+	_, drafting := conversation.LookupIntent(req.Intent)
 	switch {
 	case found:
 		x := newExtraction(t, trig.intent, r.Region, req)
@@ -77,8 +93,40 @@ func (r *Rules) Understand(_ context.Context, req conversation.UnderstandRequest
 		return conversation.Understanding{Intent: trig.intent, Values: x.result()}, nil
 	case req.Pending != "":
 		return r.understandReply(t, req), nil
+	case drafting:
+		x := newExtraction(t, req.Intent, r.Region, req)
+		x.extractCorrection()
+		return conversation.Understanding{Values: x.result()}, nil
 	}
 	return conversation.Understanding{}, nil
+}
+
+// partnerPending reports whether req replies to a question for a partner
+// slot, such as the offer to create a customer that was not found.
+func partnerPending(req conversation.UnderstandRequest) bool {
+	intent, ok := conversation.LookupIntent(req.Intent)
+	if !ok {
+		return false
+	}
+	s, ok := intent.Slot(req.Pending)
+	return ok && s.Kind == conversation.KindPartner
+}
+
+// createVerb matches a create verb and the name after it, as in "Create
+// Nova" or "新建 星河科技".
+// "new" is left out because many company names start with it ("New
+// Balance").
+var createVerb = regexp.MustCompile(`^\s*(?:(?:create|add|register)\s+|(?:新建|创建|新增|添加)\s*)(\S)`)
+
+// findCreateVerb returns a create_customer trigger for text that starts
+// with a create verb and a name. IsConfirmation has already taken the
+// verb alone and "create it".
+func findCreateVerb(norm string) (trigger, bool) {
+	loc := createVerb.FindStringSubmatchIndex(norm)
+	if loc == nil {
+		return trigger{}, false
+	}
+	return trigger{intent: conversation.IntentCreateCustomer, start: 0, end: loc[2]}, true
 }
 
 // understandReply reads a reply to the question for req.Pending.
@@ -105,9 +153,11 @@ func findCommand(norm string) string {
 }
 
 // findTrigger returns the earliest intent trigger in norm. Weak triggers
-// count only when allowWeak is set. When two triggers start at the same
-// byte, the longer one wins.
-func findTrigger(norm string, allowWeak bool) (trigger, bool) {
+// count only when no slot is pending and they name an intent other than
+// req.Intent, so that "the opportunity name is X" corrects the draft of
+// an opportunity instead of starting one. When two triggers start at the
+// same byte, the longer one wins.
+func findTrigger(norm string, req conversation.UnderstandRequest) (trigger, bool) {
 	patterns := []struct {
 		intent string
 		re     *regexp.Regexp
@@ -122,7 +172,7 @@ func findTrigger(norm string, allowWeak bool) (trigger, bool) {
 	var best trigger
 	found := false
 	for _, p := range patterns {
-		if p.weak && !allowWeak {
+		if p.weak && (req.Pending != "" || p.intent == req.Intent) {
 			continue
 		}
 		loc := p.re.FindStringIndex(norm)

@@ -77,6 +77,45 @@ var rulesCases = []rulesCase{
 	{text: "new opportunity for Acme Q3 2026 rollout",
 		want: conversation.Understanding{Intent: opportunity, Values: values("partner", "Acme Q3 2026 rollout")}},
 
+	// A sign stays with the amount, so slot.Amount rejects a negative one.
+	{text: "new opportunity for Acme, -50k, closes tomorrow",
+		want: conversation.Understanding{Intent: opportunity, Values: values("partner", "Acme", "amount", "-50k", "close_date", "tomorrow")}},
+	{text: "new opportunity for Acme, −50k",
+		want: conversation.Understanding{Intent: opportunity, Values: values("partner", "Acme", "amount", "−50k")}},
+	{text: "new opportunity for Acme, $-50k",
+		want: conversation.Understanding{Intent: opportunity, Values: values("partner", "Acme", "amount", "$-50k")}},
+	{text: "new opportunity for Acme, minus 50k",
+		want: conversation.Understanding{Intent: opportunity, Values: values("partner", "Acme", "amount", "minus 50k")}},
+	{text: "new opportunity for Acme, +50k",
+		want: conversation.Understanding{Intent: opportunity, Values: values("partner", "Acme", "amount", "+50k")}},
+	{text: "new opportunity for Acme - 50k",
+		want: conversation.Understanding{Intent: opportunity, Values: values("partner", "Acme", "amount", "50k")}},
+
+	// Percentages and numbers inside longer tokens are not amounts or dates.
+	{text: "new opportunity for Acme, 50%, closes tomorrow",
+		want: conversation.Understanding{Intent: opportunity, Values: values("partner", "Acme", "close_date", "tomorrow")}},
+	{text: "new opportunity for Acme, 50000 %",
+		want: conversation.Understanding{Intent: opportunity, Values: values("partner", "Acme")}},
+	{text: "new opportunity for Acme, 2-3k",
+		want: conversation.Understanding{Intent: opportunity, Values: values("partner", "Acme")}},
+	{text: "new opportunity for Acme, 50k-seat licence",
+		want: conversation.Understanding{Intent: opportunity, Values: values("partner", "Acme")}},
+	{text: "new opportunity for Acme, sat-nav upgrade",
+		want: conversation.Understanding{Intent: opportunity, Values: values("partner", "Acme")}},
+
+	// Text between the trigger and a partner label is the opportunity's name.
+	{text: "new opportunity Robot arms for Acme, 50k",
+		want: conversation.Understanding{Intent: opportunity, Values: values("partner", "Acme", "name", "Robot arms", "amount", "50k")}},
+	{text: "new deal Fleet renewal with Acme",
+		want: conversation.Understanding{Intent: opportunity, Values: values("partner", "Acme", "name", "Fleet renewal")}},
+	{text: "new opportunity Budget review for Acme",
+		want: conversation.Understanding{Intent: opportunity, Values: values("partner", "Acme", "name", "Budget review")}},
+	{text: "新商机 官网改版 客户 星河科技",
+		want: conversation.Understanding{Intent: opportunity, Values: values("partner", "星河科技", "name", "官网改版")}},
+	// Without a partner label a space does not split partner and name.
+	{text: "新商机 星河科技 官网改版 5万",
+		want: conversation.Understanding{Intent: opportunity, Values: values("partner", "星河科技 官网改版", "amount", "5万")}},
+
 	// Opportunities in Chinese.
 	{text: "新商机 星河科技 5万 下周五成交",
 		want: conversation.Understanding{Intent: opportunity, Values: values("partner", "星河科技", "amount", "5万", "close_date", "下周五")}},
@@ -90,6 +129,8 @@ var rulesCases = []rulesCase{
 		want: conversation.Understanding{Intent: opportunity, Values: values("partner", "青禾", "amount", "RMB 3000", "close_date", "3天后")}},
 	{text: "新商机 锦程 十万 明天",
 		want: conversation.Understanding{Intent: opportunity, Values: values("partner", "锦程", "amount", "十万", "close_date", "明天")}},
+	{text: "新商机 星河科技 负5万",
+		want: conversation.Understanding{Intent: opportunity, Values: values("partner", "星河科技", "amount", "负5万")}},
 
 	// Commands.
 	{text: "cancel", want: conversation.Understanding{Intent: conversation.IntentCancel}},
@@ -123,6 +164,70 @@ var rulesCases = []rulesCase{
 		want: conversation.Understanding{Values: values("amount", "skip")}},
 	{text: "new customer Globex", intent: opportunity, pending: "partner",
 		want: conversation.Understanding{Intent: customer, Values: values("name", "Globex")}},
+
+	// A reply is a whole token: labels inside words and labels without a
+	// value do not cut it.
+	{text: "not-an-email", intent: customer, pending: "email",
+		want: conversation.Understanding{Values: values("email", "not-an-email")}},
+	{text: "mail@acme.example", intent: customer, pending: "email",
+		want: conversation.Understanding{Values: values("email", "mail@acme.example")}},
+	{text: "contact@acme.example", intent: customer, pending: "email",
+		want: conversation.Understanding{Values: values("email", "contact@acme.example")}},
+	{text: "phone-shop Ltd", intent: customer, pending: "name",
+		want: conversation.Understanding{Values: values("name", "phone-shop Ltd")}},
+	{text: "Expected closing", intent: opportunity, pending: "close_date",
+		want: conversation.Understanding{Values: values("close_date", "Expected closing")}},
+	{text: "expected closing date is Dec 25", intent: opportunity, pending: "close_date",
+		want: conversation.Understanding{Values: values("close_date", "Dec 25")}},
+	{text: "my phone is 138 0013 8000", intent: customer, pending: "phone",
+		want: conversation.Understanding{Values: values("phone", "138 0013 8000")}},
+	{text: "new customer Acme, email ops@acme.example.c",
+		want: conversation.Understanding{Intent: customer, Values: values("name", "Acme", "email", "ops@acme.example.c")}},
+
+	// A bare confirmation while a slot is pending is not a value.
+	{text: "yes", intent: opportunity, pending: "partner", want: conversation.Understanding{}},
+	{text: "create it", intent: opportunity, pending: "partner", want: conversation.Understanding{}},
+	{text: "Yes, create it!", intent: opportunity, pending: "partner", want: conversation.Understanding{}},
+	{text: "OK", intent: customer, pending: "phone", want: conversation.Understanding{}},
+	{text: "好的", intent: customer, pending: "name", want: conversation.Understanding{}},
+	{text: "确认", intent: opportunity, pending: "partner", want: conversation.Understanding{}},
+	// "create <name>" at a partner question requests a new customer.
+	{text: "Create Nova", intent: opportunity, pending: "partner",
+		want: conversation.Understanding{Intent: customer, Values: values("name", "Nova")}},
+	{text: "新建 星河科技", intent: opportunity, pending: "partner",
+		want: conversation.Understanding{Intent: customer, Values: values("name", "星河科技")}},
+	{text: "Create Labs", intent: customer, pending: "name",
+		want: conversation.Understanding{Values: values("name", "Create Labs")}},
+
+	// Corrections while a draft is confirmed: an intent and no pending slot.
+	{text: "phone +1 415 555 0111", intent: customer,
+		want: conversation.Understanding{Values: values("phone", "+1 415 555 0111")}},
+	{text: "email ops@acme.example", intent: customer,
+		want: conversation.Understanding{Values: values("email", "ops@acme.example")}},
+	{text: "电话 13800138000", intent: customer,
+		want: conversation.Understanding{Values: values("phone", "13800138000")}},
+	{text: "name Acme Robotics Ltd", intent: customer,
+		want: conversation.Understanding{Values: values("name", "Acme Robotics Ltd")}},
+	{text: "名称 星河科技", intent: customer,
+		want: conversation.Understanding{Values: values("name", "星河科技")}},
+	{text: "contact Wang Lei", intent: customer,
+		want: conversation.Understanding{Values: values("contact", "Wang Lei")}},
+	{text: "联系人 王磊", intent: customer,
+		want: conversation.Understanding{Values: values("contact", "王磊")}},
+	{text: "change phone to 138 0013 8000", intent: customer,
+		want: conversation.Understanding{Values: values("phone", "138 0013 8000")}},
+	{text: "ops@acme.example", intent: customer,
+		want: conversation.Understanding{Values: values("email", "ops@acme.example")}},
+	{text: "the amount is 60k", intent: opportunity,
+		want: conversation.Understanding{Values: values("amount", "60k")}},
+	{text: "金额改为6万", intent: opportunity,
+		want: conversation.Understanding{Values: values("amount", "6万")}},
+	{text: "next Friday", intent: opportunity,
+		want: conversation.Understanding{Values: values("close_date", "next Friday")}},
+	{text: "the opportunity name is Robot arms", intent: opportunity,
+		want: conversation.Understanding{Values: values("name", "Robot arms")}},
+	{text: "thanks for the help", intent: opportunity, want: conversation.Understanding{}},
+	{text: "hello there", intent: customer, want: conversation.Understanding{}},
 
 	// No intent and nothing pending.
 	{text: "hello there", want: conversation.Understanding{}},
@@ -169,5 +274,55 @@ func TestRulesUSRegion(t *testing.T) {
 	want := values("name", "Acme Robotics", "phone", "415 555 0100")
 	if !maps.Equal(got.Values, want) {
 		t.Errorf("values = %v, want %v", got.Values, want)
+	}
+}
+
+func TestIsConfirmation(t *testing.T) {
+	tests := []struct {
+		text string
+		want bool
+	}{
+		{"yes", true},
+		{"Y", true},
+		{"ok", true},
+		{"OK!", true},
+		{"sure", true},
+		{"create it", true},
+		{"yes, create it", true},
+		{"Yes create it.", true},
+		{"ok ok", true},
+		{"是", true},
+		{"好", true},
+		{"好的", true},
+		{"好的，创建", true},
+		{"确认", true},
+		{"对", true},
+		{"ｙｅｓ", true},
+		{"", false},
+		{"   ", false},
+		{"Create Nova", false},
+		{"yes Nova", false},
+		{"no", false},
+		{"yesterday", false},
+		{"okay then", false},
+		{"好的星河科技", false},
+	}
+	for _, tt := range tests {
+		if got := IsConfirmation(tt.text); got != tt.want {
+			t.Errorf("IsConfirmation(%q) = %v, want %v", tt.text, got, tt.want)
+		}
+	}
+}
+
+// TestIsConfirmationCoversEngineWords checks that every word the engine
+// takes as a confirmation is one for the rules too, so the rules never
+// store it as a slot value.
+func TestIsConfirmationCoversEngineWords(t *testing.T) {
+	words := []string{"yes", "y", "ok", "okay", "sure", "confirm", "/confirm", "create it",
+		"yes, create it", "是", "是的", "好", "好的", "确认", "对", "可以", "创建"}
+	for _, w := range words {
+		if conversation.IsConfirm(w) && !IsConfirmation(w) {
+			t.Errorf("IsConfirmation(%q) = false, but conversation.IsConfirm accepts it", w)
+		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/crmbot/crmbot/conversation"
 	"github.com/crmbot/crmbot/conversation/slot"
@@ -69,31 +70,36 @@ func findSpans(t text, intent, region string, now time.Time) []span {
 	switch intent {
 	case conversation.IntentCreateCustomer:
 		for range maxSpansPerField {
-			raw, ok := slot.FindEmail(masked)
-			if !ok {
+			loc := slot.IndexEmail(masked)
+			if loc == nil {
 				break
 			}
-			start := strings.Index(masked, raw)
-			add(conversation.SlotEmail, start, start+len(raw))
+			add(conversation.SlotEmail, loc[0], loc[1])
 		}
 		for range maxSpansPerField {
-			raw, ok := slot.FindPhone(masked, region)
-			if !ok {
+			loc := slot.IndexPhone(masked, region)
+			if loc == nil {
 				break
 			}
-			start := strings.Index(masked, raw)
-			add(conversation.SlotPhone, start, start+len(raw))
+			add(conversation.SlotPhone, loc[0], loc[1])
 		}
 
 	case conversation.IntentCreateOpportunity:
 		for _, loc := range dateCandidate.FindAllStringIndex(masked, -1) {
+			if tokenJoined(masked, loc[0], loc[1]) {
+				continue
+			}
 			if _, err := slot.Date(masked[loc[0]:loc[1]], now); err == nil {
 				add(conversation.SlotClose, loc[0], loc[1])
 			}
 		}
 		for _, loc := range amountCandidate.FindAllStringIndex(masked, -1) {
 			start, end := trimSpaceRange(masked, loc[0], loc[1])
-			if isAmount(masked, start, end) {
+			if !isAmount(masked, start, end) {
+				continue
+			}
+			start = signStart(masked, start)
+			if !tokenJoined(masked, start, end) {
 				add(conversation.SlotAmount, start, end)
 			}
 		}
@@ -101,17 +107,88 @@ func findSpans(t text, intent, region string, now time.Time) []span {
 	return spans
 }
 
+// signStart returns where the amount at norm[start:] begins when a sign is
+// attached to it: a minus or dash ("-50k", "–50k"), "+", "负" or "minus ",
+// optionally after a currency symbol ("$-50k"). The value then keeps the
+// sign, so that slot.Amount rejects a negative amount instead of storing
+// its absolute value. A dash with a space after it ("Acme - 50k") is a
+// separator and not a sign.
+func signStart(norm string, start int) int {
+	before := norm[:start]
+	trimmed := strings.TrimRight(before, " ")
+	if rest, ok := strings.CutSuffix(trimmed, "负"); ok {
+		return withCurrency(norm, len(rest))
+	}
+	if rest, ok := strings.CutSuffix(trimmed, "minus"); ok && (rest == "" || !isASCIIAlnum(rest[len(rest)-1])) {
+		return withCurrency(norm, len(rest))
+	}
+	r, size := utf8.DecodeLastRuneInString(before)
+	if size > 0 && (r == '+' || slot.IsMinus(r)) {
+		return withCurrency(norm, start-size)
+	}
+	return start
+}
+
+// withCurrency moves start back over a currency symbol right before it.
+func withCurrency(norm string, start int) int {
+	r, size := utf8.DecodeLastRuneInString(norm[:start])
+	if size > 0 && strings.ContainsRune("$¥￥€£", r) {
+		return start - size
+	}
+	return start
+}
+
+// tokenJoined reports whether the detected value norm[start:end] is part
+// of a longer token, so that cutting it out would change what the user
+// wrote. A value is joined when an ASCII letter, digit, "_" or "@" touches
+// it, or when "-", ".", "/" or "#" joins it to a letter or digit: "Q3",
+// "sat-nav", "2-3k", "PO#50000", "50k-seat". Chinese characters and
+// spaces do not join.
+func tokenJoined(norm string, start, end int) bool {
+	if start > 0 {
+		b := norm[start-1]
+		if isASCIIAlnum(b) || b == '_' || b == '@' {
+			return true
+		}
+		if strings.IndexByte("-./#", b) >= 0 && start >= 2 && isASCIIAlnum(norm[start-2]) {
+			return true
+		}
+	}
+	if end < len(norm) {
+		b := norm[end]
+		if isASCIIAlnum(b) || b == '_' || b == '@' {
+			return true
+		}
+		if strings.IndexByte("-./#", b) >= 0 && end+1 < len(norm) && isASCIIAlnum(norm[end+1]) {
+			return true
+		}
+	}
+	return false
+}
+
+// percentMarkers follow a number that is a percentage, never an amount.
+var percentMarkers = []string{"%", "‰", "percent", "per cent", "pct"}
+
+// isPercentage reports whether the number norm[start:end] is a rate, as in
+// "50%", "50 percent" or "百分之五十".
+func isPercentage(norm string, start, end int) bool {
+	if strings.HasSuffix(norm[:start], "百分之") {
+		return true
+	}
+	after := strings.TrimLeft(norm[end:], " ")
+	for _, m := range percentMarkers {
+		if strings.HasPrefix(after, m) {
+			return true
+		}
+	}
+	return false
+}
+
 // isAmount reports whether norm[start:end] is an amount on its own. It
-// must not be part of a word such as "Q3", and it needs a currency marker,
-// a multiplier or enough digits not to be a year.
+// must not be a percentage, and it needs a currency marker, a multiplier
+// or enough digits not to be a year.
 func isAmount(norm string, start, end int) bool {
-	if start >= end {
-		return false
-	}
-	if start > 0 && isASCIIAlnum(norm[start-1]) {
-		return false
-	}
-	if end < len(norm) && isASCIIAlnum(norm[end]) {
+	if start >= end || isPercentage(norm, start, end) {
 		return false
 	}
 	candidate := norm[start:end]
