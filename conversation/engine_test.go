@@ -598,3 +598,9 @@ func TestEngineSameNamedContactsOffered(t *testing.T) {
 	out := h.send("u", "new opportunity for 王芳")
 	wantKeys(t, out, MsgChoose)
 }
+
+func TestEngineConfirmWordIsNoName(t *testing.T) {
+	h := newHarness(t)
+	h.send("u", "new customer")
+	wantKeys(t, h.send("u", "yes"), MsgNotUnderstood, MsgAsk)
+}

@@ -164,6 +164,11 @@ func (e *Engine) apply(ctx context.Context, t *turn, text string, u Understandin
 		if s, ok := e.pendingSlot(st); ok && !s.Required && IsSkip(text) {
 			return e.advance(ctx, t)
 		}
+		if IsConfirm(text) {
+			// "yes" answers no question; it must not become a name.
+			t.say(Message{Key: MsgNotUnderstood, Args: []string{quote(text)}})
+			return e.repeatQuestion(ctx, t)
+		}
 		values = map[string]string{pending: text}
 	}
 	if len(values) == 0 && !known {
