@@ -7,4 +7,8 @@
 // text never comes from raw error strings. OdooBackend is the engine's
 // Backend on the Odoo client; it turns Odoo errors into messages that are
 // safe to show in a chat.
+//
+// Edited messages get a note and no action: an edit may be of any earlier
+// message, and acting on it could repeat a confirmed action or answer a
+// question that was asked later.
 package bot
