@@ -33,6 +33,9 @@ func classify(err error) failure {
 	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &netErr) && netErr.Timeout():
 		return failure{kind: ErrUnavailable, code: "timeout", err: err}
 
+	case errors.Is(err, errUnsupportedToolCalls):
+		return failure{kind: ErrUnavailable, code: "unsupported_tool_call_format", err: err}
+
 	// A RequestError wraps an empty APIError when the body is
 	// {"error":"text"}, so it is checked first.
 	case errors.As(err, &reqErr):

@@ -137,12 +137,18 @@ func (ex *exchange) read(resp openai.ChatCompletionResponse) (conversation.Under
 		}
 		calls = []openai.ToolCall{call}
 	}
-	return ex.readCalls(calls, truncated)
+	if truncated {
+		// Arguments cut by the length limit can still be valid JSON with a
+		// shortened value ("ops@acme.te"), so they are never used.
+		return conversation.Understanding{}, &invalidCall{code: "truncated_arguments",
+			reason: "response cut off by the length limit, so the arguments may be incomplete"}
+	}
+	return ex.readCalls(calls)
 }
 
 // readCalls parses the first call, merges later calls of the same function
 // into it, and drops values that do not occur in the user's text.
-func (ex *exchange) readCalls(calls []openai.ToolCall, truncated bool) (conversation.Understanding, error) {
+func (ex *exchange) readCalls(calls []openai.ToolCall) (conversation.Understanding, error) {
 	first := calls[0].Function
 	intent, ok := conversation.LookupIntent(first.Name)
 	if !ok {
@@ -150,11 +156,7 @@ func (ex *exchange) readCalls(calls []openai.ToolCall, truncated bool) (conversa
 	}
 	values, err := parseArguments(intent, first.Arguments)
 	if err != nil {
-		code := "invalid_arguments"
-		if truncated {
-			code = "truncated_arguments"
-		}
-		return conversation.Understanding{}, &invalidCall{code: code, reason: err.Error()}
+		return conversation.Understanding{}, &invalidCall{code: "invalid_arguments", reason: err.Error()}
 	}
 
 	ignored := 0
@@ -189,11 +191,12 @@ func (ex *exchange) readCalls(calls []openai.ToolCall, truncated bool) (conversa
 }
 
 // parseArguments decodes a call's JSON arguments and checks them against
-// the intent's schema: every value a string. Unknown parameters, nulls and
-// empty strings are dropped.
+// the intent's schema: a JSON object with a string for every value.
+// Arguments that are empty or JSON null mean a call without values.
+// Unknown parameters, nulls and empty strings are dropped.
 func parseArguments(intent conversation.Intent, arguments string) (map[string]string, error) {
 	values := map[string]string{}
-	if strings.TrimSpace(arguments) == "" {
+	if trimmed := strings.TrimSpace(arguments); trimmed == "" || trimmed == "null" {
 		return values, nil
 	}
 	var decoded map[string]any
@@ -271,10 +274,20 @@ func callFromContent(content string) (call openai.ToolCall, found bool, err erro
 // repairMessages returns the turns that replay an unusable response and
 // request a complete call. A tool call is replayed with its arguments as a
 // string and followed by its result, and only the first call is kept, so
-// no call is left without a result.
+// no call is left without a result. A call written in the content is
+// replayed as that content, so the model sees what it sent.
 func repairMessages(previous openai.ChatCompletionMessage) []openai.ChatCompletionMessage {
 	if len(previous.ToolCalls) == 0 {
-		return []openai.ChatCompletionMessage{{Role: openai.ChatMessageRoleUser, Content: repairInstruction}}
+		instruction := openai.ChatCompletionMessage{Role: openai.ChatMessageRoleUser, Content: repairInstruction}
+		if strings.TrimSpace(previous.Content) == "" {
+			return []openai.ChatCompletionMessage{instruction}
+		}
+		sent := openai.ChatCompletionMessage{
+			Role:             openai.ChatMessageRoleAssistant,
+			Content:          previous.Content,
+			ReasoningContent: previous.ReasoningContent,
+		}
+		return []openai.ChatCompletionMessage{sent, instruction}
 	}
 	call := previous.ToolCalls[0]
 	if call.ID == "" {
@@ -286,22 +299,4 @@ func repairMessages(previous openai.ChatCompletionMessage) []openai.ChatCompleti
 		{Role: openai.ChatMessageRoleAssistant, ToolCalls: []openai.ToolCall{call}, ReasoningContent: previous.ReasoningContent},
 		{Role: openai.ChatMessageRoleTool, ToolCallID: call.ID, Content: repairInstruction},
 	}
-}
-
-// occursIn reports whether value occurs in text when case, full-width
-// forms, spaces and common punctuation are ignored, so that "13800138000"
-// matches "138 0013 8000".
-func occursIn(value, text string) bool {
-	return strings.Contains(squashForMatch(text), squashForMatch(value))
-}
-
-func squashForMatch(s string) string {
-	var b strings.Builder
-	for _, r := range newText(s).norm {
-		if strings.ContainsRune(" \t\n-_.,，:：;；()（）'\"“”‘’「」、。", r) {
-			continue
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
 }

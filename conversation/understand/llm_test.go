@@ -629,3 +629,250 @@ func TestLLMPendingReplyParserRejects(t *testing.T) {
 		t.Errorf("system prompt does not name the pending slot:\n%s", prompt)
 	}
 }
+
+// roles returns the role of each message in a recorded request.
+func roles(messages []any) []string {
+	var out []string
+	for _, m := range messages {
+		role, _ := m.(map[string]any)["role"].(string)
+		out = append(out, role)
+	}
+	return out
+}
+
+// checkHistory checks that messages sent to the model carry tool call
+// arguments as strings and give every tool call exactly one result.
+func checkHistory(t *testing.T, messages []any) {
+	t.Helper()
+	open := map[string]bool{}
+	for i, m := range messages {
+		message := m.(map[string]any)
+		calls, _ := message["tool_calls"].([]any)
+		for _, c := range calls {
+			call := c.(map[string]any)
+			function, _ := call["function"].(map[string]any)
+			if _, ok := function["arguments"].(string); !ok {
+				t.Errorf("message %d: arguments = %#v, want a string", i, function["arguments"])
+			}
+			id, _ := call["id"].(string)
+			if id == "" {
+				t.Errorf("message %d: tool call without an id", i)
+			}
+			open[id] = true
+		}
+		if message["role"] == "tool" {
+			id, _ := message["tool_call_id"].(string)
+			if !open[id] {
+				t.Errorf("message %d: tool result for %q follows no open tool call", i, id)
+			}
+			delete(open, id)
+		}
+	}
+	for id := range open {
+		t.Errorf("tool call %q has no result", id)
+	}
+}
+
+const (
+	acmeEmailText    = "we signed Acme Robotics, email ops@acme.test"
+	cutEmailArgs     = `{"name":"Acme Robotics","email":"ops@acme.te"}`
+	acmeEmailArgs    = `{"name":"Acme Robotics","email":"ops@acme.test"}`
+	acmeEmailAddress = "ops@acme.test"
+)
+
+func TestLLMLengthCutValidJSONRepaired(t *testing.T) {
+	f := newFakeLLM(t,
+		fakeReply{body: completion(toolCallMessage("call_1", customer, cutEmailArgs), "length")},
+		fakeReply{body: completion(toolCallMessage("call_2", customer, acmeEmailArgs), "tool_calls")},
+	)
+	l, _, _ := testLLM(t, f, 0)
+
+	got, err := understandText(t, l, acmeEmailText)
+	if err != nil {
+		t.Fatalf("Understand error: %v", err)
+	}
+	if got.Values["email"] != acmeEmailAddress {
+		t.Errorf("email = %q, want %q", got.Values["email"], acmeEmailAddress)
+	}
+	if n := f.requestCount(); n != 2 {
+		t.Fatalf("requests = %d, want 2", n)
+	}
+	messages := f.request(1)["messages"].([]any)
+	if got, want := strings.Join(roles(messages), " "), "system user assistant tool"; got != want {
+		t.Errorf("repair request roles = %s, want %s", got, want)
+	}
+	checkHistory(t, messages)
+}
+
+func TestLLMLengthCutValidJSONTwice(t *testing.T) {
+	cut := fakeReply{body: completion(toolCallMessage("call_1", customer, cutEmailArgs), "length")}
+	f := newFakeLLM(t, cut, cut)
+	l, _, _ := testLLM(t, f, 0)
+
+	got, err := understandText(t, l, "new customer Acme Robotics, email ops@acme.test")
+	if !errors.Is(err, ErrRephrase) {
+		t.Fatalf("error = %v, want ErrRephrase", err)
+	}
+	var llmErr *LLMError
+	if !errors.As(err, &llmErr) || llmErr.Code != "truncated_arguments" {
+		t.Errorf("error = %#v, want code truncated_arguments", err)
+	}
+	if n := f.requestCount(); n != 2 {
+		t.Errorf("requests = %d, want 2", n)
+	}
+	if got.Values["email"] != acmeEmailAddress {
+		t.Errorf("email = %q, want the rules result %q", got.Values["email"], acmeEmailAddress)
+	}
+}
+
+func TestLLMDropsValueCutMidToken(t *testing.T) {
+	f := newFakeLLM(t, fakeReply{body: completion(toolCallMessage("call_1", customer, cutEmailArgs), "tool_calls")})
+	l, _, _ := testLLM(t, f, 0)
+
+	got, err := understandText(t, l, acmeEmailText)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Values["name"] != "Acme Robotics" {
+		t.Errorf("name = %q, want Acme Robotics", got.Values["name"])
+	}
+	if email, ok := got.Values["email"]; ok {
+		t.Errorf("email = %q, want none because it is a prefix of %q", email, acmeEmailAddress)
+	}
+}
+
+func TestLLMLengthCutContentCallReplayed(t *testing.T) {
+	tests := []struct {
+		name    string
+		content string
+	}{
+		{"broken json in fence", "```json\n{\"name\": \"create_customer\", \"arguments\": {\"name\": \"Acme Robotics\", \"email\": \"ops@acme.te"},
+		{"valid json in fence", "```json\n{\"name\": \"create_customer\", \"arguments\": " + cutEmailArgs + "}\n```"},
+		{"valid bare json", "{\"name\": \"create_customer\", \"arguments\": " + cutEmailArgs + "}"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			content, _ := json.Marshal(tt.content)
+			f := newFakeLLM(t,
+				fakeReply{body: completion(`{"role":"assistant","content":`+string(content)+`}`, "length")},
+				fakeReply{body: completion(toolCallMessage("call_2", customer, acmeEmailArgs), "tool_calls")},
+			)
+			l, _, _ := testLLM(t, f, 0)
+
+			got, err := understandText(t, l, acmeEmailText)
+			if err != nil {
+				t.Fatalf("Understand error: %v", err)
+			}
+			if got.Values["email"] != acmeEmailAddress {
+				t.Errorf("email = %q, want %q", got.Values["email"], acmeEmailAddress)
+			}
+			if n := f.requestCount(); n != 2 {
+				t.Fatalf("requests = %d, want 2", n)
+			}
+			messages := f.request(1)["messages"].([]any)
+			if got, want := strings.Join(roles(messages), " "), "system user assistant user"; got != want {
+				t.Fatalf("repair request roles = %s, want %s", got, want)
+			}
+			if replayed := messages[2].(map[string]any)["content"]; replayed != tt.content {
+				t.Errorf("replayed content = %q, want the model's content %q", replayed, tt.content)
+			}
+			if instruction, _ := messages[3].(map[string]any)["content"].(string); instruction != repairInstruction {
+				t.Errorf("last message = %q, want the repair instruction", instruction)
+			}
+			checkHistory(t, messages)
+		})
+	}
+}
+
+// argumentsMessage returns an assistant message with one tool call whose
+// arguments field is the raw JSON value arguments.
+func argumentsMessage(arguments string) string {
+	return `{"role":"assistant","content":null,"tool_calls":[{"id":"call_1","type":"function",` +
+		`"function":{"name":"create_customer","arguments":` + arguments + `}}]}`
+}
+
+func TestLLMNonStringArgumentsRepaired(t *testing.T) {
+	for _, arguments := range []string{`5`, `-1.5e3`, `true`, `false`, `["Acme Robotics"]`} {
+		t.Run(arguments, func(t *testing.T) {
+			f := newFakeLLM(t,
+				fakeReply{body: completion(argumentsMessage(arguments), "tool_calls")},
+				fakeReply{body: completion(toolCallMessage("call_2", customer, acmeArguments), "tool_calls")},
+			)
+			l, _, logs := testLLM(t, f, 0)
+
+			got, err := understandText(t, l, acmeText)
+			checkAcme(t, got, err)
+			if n := f.requestCount(); n != 2 {
+				t.Fatalf("requests = %d, want 2", n)
+			}
+			messages := f.request(1)["messages"].([]any)
+			checkHistory(t, messages)
+			call := messages[2].(map[string]any)["tool_calls"].([]any)[0].(map[string]any)
+			if replayed := call["function"].(map[string]any)["arguments"]; replayed != arguments {
+				t.Errorf("replayed arguments = %#v, want the string %q", replayed, arguments)
+			}
+			if !strings.Contains(logs.String(), "converted them to a string") {
+				t.Errorf("logs lack the rewrite:\n%s", logs)
+			}
+		})
+	}
+}
+
+func TestLLMNullArgumentsHaveNoValues(t *testing.T) {
+	f := newFakeLLM(t, fakeReply{body: completion(argumentsMessage(`null`), "tool_calls")})
+	l, _, _ := testLLM(t, f, 0)
+
+	got, err := understandText(t, l, acmeText)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Intent != customer {
+		t.Errorf("intent = %q, want %q", got.Intent, customer)
+	}
+	if len(got.Values) != 0 {
+		t.Errorf("values = %v, want none", got.Values)
+	}
+	if n := f.requestCount(); n != 1 {
+		t.Errorf("requests = %d, want 1", n)
+	}
+}
+
+func TestLLMUnsupportedToolCallFormat(t *testing.T) {
+	tests := []struct {
+		name    string
+		message string
+	}{
+		{"tool_calls object", `{"role":"assistant","content":null,"tool_calls":{"id":"call_1","type":"function",` +
+			`"function":{"name":"create_customer","arguments":"{}"}}}`},
+		{"function string", `{"role":"assistant","content":null,"tool_calls":[{"id":"call_1","type":"function",` +
+			`"function":"create_customer"}]}`},
+		{"name number", `{"role":"assistant","content":null,"tool_calls":[{"id":"call_1","type":"function",` +
+			`"function":{"name":7,"arguments":"{}"}}]}`},
+		{"id number", `{"role":"assistant","content":null,"tool_calls":[{"id":1,"type":"function",` +
+			`"function":{"name":"create_customer","arguments":"{}"}}]}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFakeLLM(t, fakeReply{body: completion(tt.message, "tool_calls")})
+			l, _, logs := testLLM(t, f, 0)
+
+			got, err := understandText(t, l, "new customer Acme Robotics")
+			if !errors.Is(err, ErrUnavailable) {
+				t.Fatalf("error = %v, want ErrUnavailable", err)
+			}
+			var llmErr *LLMError
+			if !errors.As(err, &llmErr) || llmErr.Code != "unsupported_tool_call_format" {
+				t.Errorf("error = %v, want code unsupported_tool_call_format", err)
+			}
+			if n := f.requestCount(); n != 1 {
+				t.Errorf("requests = %d, want 1", n)
+			}
+			if got.Intent != customer || got.Values["name"] != "Acme Robotics" {
+				t.Errorf("understanding = %+v, want the rules result", got)
+			}
+			if !strings.Contains(logs.String(), `msg="llm provider returned an unsupported tool-call format" host=127.0.0.1`) {
+				t.Errorf("logs lack the unsupported format line with the host:\n%s", logs)
+			}
+		})
+	}
+}
