@@ -426,7 +426,14 @@ func TestAdapterPollRateLimitHonoursRetryAfter(t *testing.T) {
 	hr.srv.SendText(testChat, testUser, "Acme")
 
 	hr.srv.WaitMessages(t, testChat, 1, waitLimit)
+	// The poll under way when FailNext ran may deliver the message first,
+	// so the 429 can come on the next poll: wait for its sleep.
+	deadline := time.Now().Add(waitLimit)
 	sleeps := hr.recordedSleeps()
+	for !slices.Contains(sleeps, 4*time.Second) && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+		sleeps = hr.recordedSleeps()
+	}
 	if !slices.Contains(sleeps, 4*time.Second) {
 		t.Errorf("got waits %v, want one of 4s", sleeps)
 	}
