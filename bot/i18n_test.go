@@ -35,7 +35,7 @@ func TestCatalogLanguagesMatch(t *testing.T) {
 func TestCatalogCoversEngine(t *testing.T) {
 	keys := []string{
 		conversation.MsgHelp, conversation.MsgNotUnderstood, conversation.MsgAskOptional,
-		conversation.MsgPreview, conversation.MsgChoose, conversation.MsgNoMatch,
+		conversation.MsgPreview, conversation.MsgChoose, conversation.MsgChooseMore, conversation.MsgDuplicate, conversation.MsgNoMatch,
 		conversation.MsgEditWhich, conversation.MsgCancelled, conversation.MsgNothingToCancel,
 		conversation.MsgDone, conversation.MsgAlreadyDone, conversation.MsgFailed,
 		conversation.MsgUnavailable, conversation.MsgOutcomeUnknown, conversation.MsgExecuting,
@@ -45,7 +45,7 @@ func TestCatalogCoversEngine(t *testing.T) {
 	}
 	for _, b := range []string{
 		conversation.BtnConfirm, conversation.BtnEdit, conversation.BtnCancel, conversation.BtnRetry,
-		conversation.BtnChoose, conversation.BtnCreatePartner, conversation.BtnEditSlot, conversation.BtnSkip,
+		conversation.BtnChoose, conversation.BtnCreatePartner, conversation.BtnEditSlot, conversation.BtnSkip, conversation.BtnBack,
 	} {
 		keys = append(keys, "btn."+b)
 	}

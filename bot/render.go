@@ -45,7 +45,25 @@ func messageText(lang string, m conversation.Message) string {
 			args[i] = label
 		}
 	}
+	// Name the draft after its intent: "customer “Omega”".
+	switch m.Key {
+	case conversation.MsgCancelled, conversation.MsgResumed:
+		args[0] = named(lang, args[0], arg(m.Args, 1))
+	case conversation.MsgSwitched:
+		args[0] = named(lang, args[0], arg(m.Args, 2))
+	}
 	return text(lang, m.Key, args...)
+}
+
+// named joins an intent's label and a draft's name.
+func named(lang, intent, name string) string {
+	switch {
+	case name == "":
+		return intent
+	case lang == "zh":
+		return intent + "“" + name + "”"
+	}
+	return intent + " “" + name + "”"
 }
 
 // question returns the question for args [intent, slot].

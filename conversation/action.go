@@ -16,6 +16,7 @@ const (
 	actCreatePartner = BtnCreatePartner
 	actEditSlot      = BtnEditSlot
 	actSkip          = BtnSkip
+	actBack          = BtnBack
 )
 
 // handleAction processes a button click.
@@ -68,6 +69,8 @@ func (e *Engine) handleAction(ctx context.Context, in Input) (Output, error) {
 			return e.refuse(ctx, in, expired)
 		}
 	case ref.Action == actSkip && st.Phase == PhaseCollecting:
+		err = e.advance(ctx, t)
+	case ref.Action == actBack && st.Phase == PhaseCollecting && st.Pending == "":
 		err = e.advance(ctx, t)
 	case ref.Action == actChoose && st.Phase == PhaseChoosing && ref.Arg >= 0 && ref.Arg < len(st.Choices):
 		e.choose(t, ref.Arg)
@@ -126,7 +129,7 @@ func (e *Engine) editWhich(t *turn) {
 	for i, s := range in.Slots {
 		m.Buttons = append(m.Buttons, t.button(BtnEditSlot, s.Name, actEditSlot, i))
 	}
-	m.Buttons = append(m.Buttons, t.button(BtnCancel, "", actCancel, 0))
+	m.Buttons = append(m.Buttons, t.button(BtnBack, "", actBack, 0), t.button(BtnCancel, "", actCancel, 0))
 	t.say(m)
 }
 

@@ -3,11 +3,17 @@ package conversation
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 )
 
-// maxCandidates bounds the partners offered as buttons.
-const maxCandidates = 5
+// maxCandidates bounds the partners offered as buttons, and lookupLimit
+// the partners read to pick them from.
+const (
+	maxCandidates = 5
+	lookupLimit   = 50
+)
 
 // advance decides the next step of the current draft: resolve a
 // reference, ask for a missing slot, or show the preview.
@@ -43,8 +49,31 @@ func (e *Engine) advance(ctx context.Context, t *turn) error {
 			return nil
 		}
 	}
+	if in.Name == IntentCreateCustomer {
+		e.warnDuplicate(ctx, t, st.Draft.value(SlotName))
+	}
 	e.preview(t, in)
 	return nil
+}
+
+// warnDuplicate tells the user when a partner of the same name exists, so
+// a customer is not created twice by mistake. A failed lookup only logs:
+// the preview still shows, and Odoo decides on Confirm.
+func (e *Engine) warnDuplicate(ctx context.Context, t *turn, name string) {
+	found, err := e.cfg.Backend.FindPartners(ctx, name, maxCandidates)
+	if err != nil {
+		e.log.Warn("look up duplicate partner", "key", t.state.Key, "error", err)
+		return
+	}
+	var same []string
+	for _, r := range found {
+		if strings.EqualFold(strings.TrimSpace(r.Name), name) {
+			same = append(same, "#"+strconv.FormatInt(r.ID, 10))
+		}
+	}
+	if len(same) > 0 {
+		t.say(Message{Key: MsgDuplicate, Args: []string{quote(name), strings.Join(same, ", ")}})
+	}
 }
 
 // ask asks for slot s; optional slots get a Skip button and count as
@@ -56,7 +85,8 @@ func (e *Engine) ask(t *turn, in Intent, s Slot) {
 	st.Pending = s.Name
 	st.Version++
 	if s.Required {
-		t.say(Message{Key: MsgAsk, Args: []string{in.Name, s.Name}})
+		t.say(Message{Key: MsgAsk, Args: []string{in.Name, s.Name},
+			Buttons: []Button{t.button(BtnCancel, "", BtnCancel, 0)}})
 		return
 	}
 	if !st.Draft.asked(s.Name) {
@@ -85,7 +115,7 @@ func (e *Engine) repeatQuestion(ctx context.Context, t *turn) error {
 func (e *Engine) resolve(ctx context.Context, t *turn, s Slot) error {
 	st := &t.state
 	name := st.Draft.value(s.Name)
-	found, err := e.cfg.Backend.FindPartners(ctx, name, maxCandidates+1)
+	found, err := e.cfg.Backend.FindPartners(ctx, name, lookupLimit)
 	if err != nil {
 		e.log.Warn("look up partner", "key", st.Key, "error", err)
 		st.Pending = s.Name
@@ -127,11 +157,20 @@ func (e *Engine) resolve(ctx context.Context, t *turn, s Slot) error {
 		})
 		return nil
 	}
+	total := len(found)
+	found = rankCandidates(found, name)
 	if len(found) > maxCandidates {
 		found = found[:maxCandidates]
 	}
 	st.Choices = found
 	m := Message{Key: MsgChoose, Args: []string{name}}
+	if total > len(found) {
+		count := strconv.Itoa(total)
+		if total >= lookupLimit {
+			count += "+"
+		}
+		m = Message{Key: MsgChooseMore, Args: []string{name, count, strconv.Itoa(len(found))}}
+	}
 	for i, label := range candidateLabels(found) {
 		m.Buttons = append(m.Buttons, t.button(BtnChoose, label, BtnChoose, i))
 	}
@@ -140,6 +179,26 @@ func (e *Engine) resolve(ctx context.Context, t *turn, s Slot) error {
 		t.button(BtnCancel, "", BtnCancel, 0))
 	t.say(m)
 	return nil
+}
+
+// rankCandidates orders partners by how well their names match name:
+// the same name first, then names starting with it, then the rest, each
+// group in the backend's order.
+func rankCandidates(refs []Ref, name string) []Ref {
+	rank := func(r Ref) int {
+		own := strings.ToLower(strings.TrimSpace(r.Name))
+		want := strings.ToLower(name)
+		switch {
+		case own == want:
+			return 0
+		case strings.HasPrefix(own, want):
+			return 1
+		}
+		return 2
+	}
+	ranked := slices.Clone(refs)
+	slices.SortStableFunc(ranked, func(a, b Ref) int { return rank(a) - rank(b) })
+	return ranked
 }
 
 // candidateLabels names each candidate with its detail, adding the record
@@ -209,6 +268,6 @@ func (e *Engine) resume(ctx context.Context, t *turn, d Draft) error {
 	st.Draft = d
 	st.Suspended = nil
 	st.Phase = PhaseCollecting
-	t.say(Message{Key: MsgResumed, Args: []string{d.Intent}})
+	t.say(Message{Key: MsgResumed, Args: []string{d.Intent, d.label()}})
 	return e.advance(ctx, t)
 }

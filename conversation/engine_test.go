@@ -3,6 +3,7 @@ package conversation
 import (
 	"context"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -603,4 +604,57 @@ func TestEngineConfirmWordIsNoName(t *testing.T) {
 	h := newHarness(t)
 	h.send("u", "new customer")
 	wantKeys(t, h.send("u", "yes"), MsgNotUnderstood, MsgAsk)
+}
+
+func TestEngineWarnsOfSameNameCustomer(t *testing.T) {
+	h := newHarness(t)
+	h.backend.partners = []Ref{{ID: 10, Name: "Acme Corporation"}}
+	h.send("u", "new customer acme corporation")
+	h.send("u", "skip")
+	out := h.send("u", "skip")
+	wantKeys(t, out, MsgDuplicate, MsgPreview)
+	if got := out.Messages[0].Args[1]; got != "#10" {
+		t.Errorf("duplicate ids = %q, want #10", got)
+	}
+}
+
+func TestEngineManyMatchesRankedAndCounted(t *testing.T) {
+	h := newHarness(t)
+	for i := range 8 {
+		h.backend.partners = append(h.backend.partners, Ref{ID: int64(20 + i), Name: fmt.Sprintf("Big Acme Branch %d", i)})
+	}
+	h.backend.partners = append(h.backend.partners, Ref{ID: 10, Name: "Acme"}, Ref{ID: 11, Name: "Acme Robotics"}, Ref{ID: 12, Name: "Acme"})
+	out := h.send("u", "new opportunity for Acme")
+	wantKeys(t, out, MsgChooseMore)
+	if got := out.Messages[0].Args[1:]; strings.Join(got, ",") != "11,5" {
+		t.Errorf("counts = %v, want 11 matches, 5 shown", got)
+	}
+	var first []string
+	for _, b := range out.Messages[0].Buttons[:3] {
+		first = append(first, b.Arg)
+	}
+	if got := strings.Join(first, ","); got != "Acme · #10,Acme · #12,Acme Robotics" {
+		t.Errorf("first choices = %q, want the exact names, then the prefix match", got)
+	}
+}
+
+func TestEngineEditBackToPreview(t *testing.T) {
+	h := newHarness(t)
+	h.send("u", "new customer Acme")
+	h.send("u", "skip")
+	h.send("u", "skip")
+	wantKeys(t, h.click("u", BtnEdit), MsgEditWhich)
+	wantKeys(t, h.click("u", BtnBack), MsgPreview)
+	wantKeys(t, h.click("u", BtnConfirm), MsgDone)
+}
+
+func TestEngineControlCharactersStripped(t *testing.T) {
+	h := newHarness(t)
+	h.send("u", "new customer")
+	h.send("u", "\x1b[31mRed\x07 Ltd")
+	h.send("u", "skip")
+	out := h.send("u", "skip")
+	if got := out.Messages[0].Fields[0].Value; got != "Red Ltd" {
+		t.Errorf("name = %q, want the control characters removed", got)
+	}
 }

@@ -45,9 +45,11 @@ const (
 	MsgInvalid          = "invalid"           // slot kind name, value
 	MsgPreview          = "preview"           // intent
 	MsgChoose           = "choose"            // partner name as written
+	MsgChooseMore       = "choose_more"       // partner name as written, matches, shown
+	MsgDuplicate        = "duplicate"         // name, ids of partners with that name
 	MsgNoMatch          = "no_match"          // partner name as written
 	MsgEditWhich        = "edit_which"        // intent
-	MsgCancelled        = "cancelled"         // intent
+	MsgCancelled        = "cancelled"         // intent, draft label
 	MsgNothingToCancel  = "nothing_to_cancel" //
 	MsgDone             = "done"              // intent, record name, id
 	MsgAlreadyDone      = "already_done"      // intent, record name, id
@@ -57,8 +59,8 @@ const (
 	MsgExecuting        = "executing"         // intent
 	MsgExpired          = "expired"           //
 	MsgNotOwner         = "not_owner"         //
-	MsgResumed          = "resumed"           // intent
-	MsgSwitched         = "switched"          // old intent, new intent
+	MsgResumed          = "resumed"           // intent, draft label
+	MsgSwitched         = "switched"          // old intent, new intent, old draft label
 	MsgTimedOut         = "timed_out"         // intent
 	MsgRephrase         = "rephrase"          //
 	MsgInternalError    = "internal_error"    //
@@ -77,4 +79,5 @@ const (
 	BtnCreatePartner = "create_partner" // name as written
 	BtnEditSlot      = "edit_slot"      // slot name
 	BtnSkip          = "skip"
+	BtnBack          = "back"
 )

@@ -48,6 +48,15 @@ type Draft struct {
 
 func (d *Draft) value(slot string) string { return d.Values[slot] }
 
+// label names the draft for messages: its name, or for a draft without
+// one the partner it is for; empty when neither is known yet.
+func (d *Draft) label() string {
+	if v := d.value(SlotName); v != "" {
+		return quote(v)
+	}
+	return quote(d.value(SlotPartner))
+}
+
 func (d *Draft) set(slot, value string) {
 	if d.Values == nil {
 		d.Values = map[string]string{}

@@ -39,7 +39,6 @@ func (e *Engine) text(ctx context.Context, t *turn) error {
 		e.reset(t)
 	}
 	if IsCancel(text) {
-		e.switchLang(t)
 		return e.cancel(ctx, t)
 	}
 	if st.Phase == PhaseExecuting {
@@ -101,13 +100,14 @@ func (e *Engine) switchLang(t *turn) {
 	}
 }
 
-// wholeReply makes a reply to a pending phone, email, amount or date
-// question stand as the user wrote it when what surrounds the value the
-// understander picked out of it is more than label words: "-5" must be
-// rejected as "-5", not read as "5".
+// wholeReply makes a reply to a pending question stand as the user wrote
+// it when what surrounds the value the understander picked out of it is
+// more than label words: "-5" must be rejected as "-5" by the amount
+// question, and kept as "-5" by the name question, never read as "5".
 func (e *Engine) wholeReply(t *turn, text string, u *Understanding) {
 	pending, ok := e.pendingSlot(&t.state)
-	if !ok || t.state.Phase != PhaseCollecting || u.Intent != "" || pending.Kind == KindText || pending.Kind == KindPartner {
+	phase := t.state.Phase
+	if !ok || (phase != PhaseCollecting && phase != PhaseChoosing) || u.Intent != "" {
 		return
 	}
 	raw, found := u.Values[pending.Name]
@@ -139,11 +139,14 @@ func (e *Engine) apply(ctx context.Context, t *turn, text string, u Understandin
 	st := &t.state
 	switch u.Intent {
 	case IntentCancel:
-		e.switchLang(t)
 		return e.cancel(ctx, t)
 	case IntentHelp:
 		e.switchLang(t)
 		t.say(Message{Key: MsgHelp})
+		if st.Phase.active() && st.Phase != PhaseExecuting {
+			// After a restart the user may not see the waiting step.
+			return e.repeatQuestion(ctx, t)
+		}
 		return nil
 	}
 
@@ -281,7 +284,7 @@ func (e *Engine) start(t *turn, in Intent) {
 		// The question left unanswered is asked again on resume.
 		old.Asked = slices.DeleteFunc(slices.Clone(old.Asked), func(s string) bool { return s == st.Pending })
 		st.Suspended = &old
-		t.say(Message{Key: MsgSwitched, Args: []string{old.Intent, in.Name}})
+		t.say(Message{Key: MsgSwitched, Args: []string{old.Intent, in.Name, old.label()}})
 	}
 	st.Draft = Draft{Intent: in.Name}
 	st.Phase = PhaseCollecting
@@ -314,7 +317,7 @@ func (e *Engine) cancel(ctx context.Context, t *turn) error {
 		t.say(Message{Key: MsgNothingToCancel})
 		return nil
 	}
-	t.say(Message{Key: MsgCancelled, Args: []string{st.Draft.Intent}})
+	t.say(Message{Key: MsgCancelled, Args: []string{st.Draft.Intent, st.Draft.label()}})
 	suspended := st.Suspended
 	e.reset(t)
 	st.Phase = PhaseCancelled

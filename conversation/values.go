@@ -2,6 +2,7 @@ package conversation
 
 import (
 	"errors"
+	"regexp"
 	"strconv"
 	"strings"
 	"unicode"
@@ -44,7 +45,7 @@ func (e *Engine) parse(s Slot, raw string, t *turn) (string, error) {
 		}
 		return d.Format("2006-01-02"), nil
 	default:
-		v := strings.TrimSpace(raw)
+		v := strings.TrimSpace(stripControl(raw))
 		if v == "" || utf8.RuneCountInString(v) > maxTextLen || !strings.ContainsFunc(v, isLetterOrDigit) {
 			return "", &slot.Error{Kind: kindNames[s.Kind], Value: raw, Reason: "empty, too long or without letters"}
 		}
@@ -57,9 +58,26 @@ func isLetterOrDigit(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigi
 // maxQuoteLen bounds, in characters, the user text quoted back in a reply.
 const maxQuoteLen = 60
 
-// quote shortens text for quoting it back to the user.
+// ansiEscape matches terminal escape sequences: CSI ("\x1b[31m") and OSC
+// ("\x1b]0;title\x07") sequences, and two-character escapes.
+var ansiEscape = regexp.MustCompile(`\x1b(?:\[[0-9;?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])`)
+
+// stripControl removes terminal escape sequences and other control
+// characters, which have no place in a CRM field or a chat reply.
+func stripControl(s string) string {
+	s = ansiEscape.ReplaceAllString(s, "")
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return -1
+		}
+		return r
+	}, s)
+}
+
+// quote shortens text for quoting it back to the user and removes its
+// control characters.
 func quote(text string) string {
-	text = strings.TrimSpace(text)
+	text = strings.TrimSpace(stripControl(text))
 	if utf8.RuneCountInString(text) <= maxQuoteLen {
 		return text
 	}
