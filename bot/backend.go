@@ -92,10 +92,10 @@ func classify(err error) error {
 	case odoo.IsOutcomeUnknown(err):
 		be.Kind = conversation.OutcomeUnknown
 	case odoo.IsInvalidKey(err):
-		be.Kind = conversation.Rejected
+		be.Kind = conversation.Misconfigured
 		msg = "Odoo rejected the bot's API key; ask your administrator to renew it"
 	case odoo.IsDatabaseNotFound(err):
-		be.Kind = conversation.Rejected
+		be.Kind = conversation.Misconfigured
 	case odoo.IsTransient(err):
 		be.Kind = conversation.Unavailable
 	case odoo.IsAccessDenied(err), odoo.IsValidation(err), odoo.IsMissing(err), odoo.IsNotFound(err):

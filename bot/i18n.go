@@ -52,6 +52,7 @@ var catalog = map[string]map[string]string{
 		"rephrase":                          "Sorry, I could not read that. Please say it again more simply, one thing at a time.",
 		"internal_error":                    "Something went wrong on my side; nothing was lost. Please try again.",
 		"lookup_failed":                     "I could not search Odoo for “%[1]s” just now. Send the customer's name again in a moment.",
+		"misconfigured":                     "The bot cannot work with Odoo now: %[2]s. Your %[1]s is kept; try again once that is fixed.",
 		"partner_linked":                    "The opportunity is now linked to “%[1]s”.",
 		"edited_ignored":                    "I do not act on edited messages, so nothing changed. Send the corrected text as a new message.",
 
@@ -121,6 +122,7 @@ var catalog = map[string]map[string]string{
 		"rephrase":                          "抱歉，没能读懂。请换个简单的说法，一次说一件事。",
 		"internal_error":                    "我这边出了点问题，数据没有丢失。请重试。",
 		"lookup_failed":                     "暂时无法在 Odoo 中搜索“%[1]s”。请稍后再发送一次客户名称。",
+		"misconfigured":                     "机器人目前无法使用 Odoo：%[2]s。你的%[1]s已保留，问题解决后请重试。",
 		"partner_linked":                    "商机已关联到“%[1]s”。",
 		"edited_ignored":                    "我不处理编辑过的消息，所以没有任何改动。请把修改后的内容作为新消息发送。",
 

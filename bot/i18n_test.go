@@ -41,7 +41,7 @@ func TestCatalogCoversEngine(t *testing.T) {
 		conversation.MsgUnavailable, conversation.MsgOutcomeUnknown, conversation.MsgExecuting,
 		conversation.MsgExpired, conversation.MsgNotOwner, conversation.MsgResumed,
 		conversation.MsgSwitched, conversation.MsgTimedOut, conversation.MsgRephrase,
-		conversation.MsgInternalError, conversation.MsgLookupFailed, conversation.MsgPartnerCreatedTo,
+		conversation.MsgInternalError, conversation.MsgLookupFailed, conversation.MsgMisconfigured, conversation.MsgPartnerCreatedTo,
 	}
 	for _, b := range []string{
 		conversation.BtnConfirm, conversation.BtnEdit, conversation.BtnCancel, conversation.BtnRetry,

@@ -25,7 +25,11 @@ type chat struct {
 	seq     int
 }
 
-func newChat(t *testing.T) *chat {
+func newChat(t *testing.T) *chat { return newChatWithKey(t, "") }
+
+// newChatWithKey uses key as the bot's Odoo API key; empty means the
+// simulator's administrator key.
+func newChatWithKey(t *testing.T, key string) *chat {
 	t.Helper()
 	sim := odoosim.New(odoosim.Options{})
 	url, err := sim.Start("127.0.0.1:0")
@@ -33,7 +37,10 @@ func newChat(t *testing.T) *chat {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { sim.Close() })
-	client, err := odoo.New(odoo.Config{URL: url, Database: sim.Database(), APIKey: sim.AdminKey()})
+	if key == "" {
+		key = sim.AdminKey()
+	}
+	client, err := odoo.New(odoo.Config{URL: url, Database: sim.Database(), APIKey: key})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -226,5 +233,27 @@ func TestOdooServerErrorIsRejection(t *testing.T) {
 	}
 	if !strings.Contains(text, "invalid input syntax") {
 		t.Errorf("reply %q does not give Odoo's reason", text)
+	}
+}
+
+func TestRevokedKeyTold(t *testing.T) {
+	c := newChatWithKey(t, "revoked-key")
+	out := c.say("new opportunity for Acme, 5k")
+	if text := joined(out); !strings.Contains(text, "API key") {
+		t.Errorf("lookup with a revoked key = %q, want the key named as the cause", text)
+	}
+
+	c.say("cancel")
+	c.say("new customer Keyless Ltd")
+	c.say("skip")
+	c.say("skip")
+	out = c.click("Confirm")
+	if text := joined(out); !strings.Contains(text, "API key") {
+		t.Errorf("confirm with a revoked key = %q, want the key named as the cause", text)
+	}
+	for _, b := range out[0].Buttons {
+		if b.Label == "Edit" {
+			t.Error("Edit is offered although no change to the draft can fix a revoked key")
+		}
 	}
 }

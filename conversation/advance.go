@@ -2,6 +2,7 @@ package conversation
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -119,6 +120,11 @@ func (e *Engine) resolve(ctx context.Context, t *turn, s Slot) error {
 	if err != nil {
 		e.log.Warn("look up partner", "key", st.Key, "error", err)
 		st.Pending = s.Name
+		var be *BackendError
+		if errors.As(err, &be) && be.Kind == Misconfigured {
+			t.say(Message{Key: MsgMisconfigured, Args: []string{st.Draft.Intent, be.Message}})
+			return nil
+		}
 		t.say(Message{Key: MsgLookupFailed, Args: []string{name}})
 		return nil
 	}

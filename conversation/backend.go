@@ -31,6 +31,9 @@ const (
 	Unavailable
 	// OutcomeUnknown: the request may or may not have been written.
 	OutcomeUnknown
+	// Misconfigured: the CRM rejected the bot's credentials or database,
+	// so no change to the draft helps; an administrator must act.
+	Misconfigured
 )
 
 // BackendError is a failure of a Backend call, with a message that is safe

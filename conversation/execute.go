@@ -159,12 +159,14 @@ func (e *Engine) finish(ctx context.Context, t *turn, entry OutboxEntry, res Res
 		case OutcomeUnknown:
 			m = Message{Key: MsgOutcomeUnknown, Args: []string{st.Draft.Intent}}
 			keepOutbox = true
+		case Misconfigured:
+			m = Message{Key: MsgMisconfigured, Args: []string{st.Draft.Intent, be.Message}}
 		}
-		m.Buttons = []Button{
-			t.button(BtnRetry, "", actRetry, 0),
-			t.button(BtnEdit, "", actEdit, 0),
-			t.button(BtnCancel, "", actCancel, 0),
+		m.Buttons = []Button{t.button(BtnRetry, "", actRetry, 0)}
+		if be.Kind != Misconfigured {
+			m.Buttons = append(m.Buttons, t.button(BtnEdit, "", actEdit, 0))
 		}
+		m.Buttons = append(m.Buttons, t.button(BtnCancel, "", actCancel, 0))
 		t.say(m)
 	}
 	replaceFirst(t.msgs)

@@ -65,6 +65,7 @@ const (
 	MsgRephrase         = "rephrase"          //
 	MsgInternalError    = "internal_error"    //
 	MsgLookupFailed     = "lookup_failed"     // partner name
+	MsgMisconfigured    = "misconfigured"     // intent, reason
 	MsgStateKept        = "state_kept"        //
 	MsgPartnerCreatedTo = "partner_linked"    // partner name
 )

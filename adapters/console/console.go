@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -81,20 +82,33 @@ type JSONRecord struct {
 // Run reads lines until the input ends or ctx is cancelled. It returns
 // nil at the end of the input.
 func (a *Adapter) Run(ctx context.Context) error {
-	lines := make(chan string)
+	lines := make(chan inputLine)
 	errc := make(chan error, 1)
 	go func() {
-		sc := bufio.NewScanner(a.cfg.In)
-		sc.Buffer(make([]byte, 0, 4096), maxLine)
-		for sc.Scan() {
+		// errc gets the outcome before lines closes, so the loop below
+		// never waits for it.
+		var readErr error
+		defer func() {
+			errc <- readErr
+			close(lines)
+		}()
+		r := bufio.NewReaderSize(a.cfg.In, 4096)
+		for {
+			line, err := readLine(r)
+			if errors.Is(err, io.EOF) {
+				return
+			}
+			tooLong := errors.Is(err, errLineTooLong)
+			if err != nil && !tooLong {
+				readErr = err
+				return
+			}
 			select {
-			case lines <- sc.Text():
+			case lines <- inputLine{text: line, tooLong: tooLong}:
 			case <-ctx.Done():
 				return
 			}
 		}
-		errc <- sc.Err()
-		close(lines)
 	}()
 
 	for {
@@ -122,8 +136,48 @@ func (a *Adapter) prompt() {
 	}
 }
 
-func (a *Adapter) handleLine(ctx context.Context, line string) error {
-	line = strings.TrimSpace(line)
+// errLineTooLong reports an input line over maxLine bytes; the rest of
+// the line is read and dropped.
+var errLineTooLong = errors.New("line too long")
+
+// inputLine is one line of input, or the report of a dropped long line.
+type inputLine struct {
+	text    string
+	tooLong bool
+}
+
+// readLine reads one line without its end-of-line characters. A line
+// over maxLine bytes is consumed and reported as errLineTooLong.
+func readLine(r *bufio.Reader) (string, error) {
+	var buf []byte
+	tooLong := false
+	for {
+		chunk, isPrefix, err := r.ReadLine()
+		if err != nil {
+			if errors.Is(err, io.EOF) && (len(buf) > 0 || tooLong) {
+				break
+			}
+			return "", err
+		}
+		if !tooLong {
+			buf = append(buf, chunk...)
+			tooLong = len(buf) > maxLine
+		}
+		if !isPrefix {
+			break
+		}
+	}
+	if tooLong {
+		return "", errLineTooLong
+	}
+	return string(buf), nil
+}
+
+func (a *Adapter) handleLine(ctx context.Context, in inputLine) error {
+	if in.tooLong {
+		return a.print(bot.Reply{}, fmt.Sprintf("That line is over %d KiB and was skipped: send shorter messages.", maxLine/1024))
+	}
+	line := strings.TrimSpace(in.text)
 	if line == "" || strings.HasPrefix(line, "#") {
 		return nil
 	}

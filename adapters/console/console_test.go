@@ -117,3 +117,21 @@ func TestConsoleClickUsesLatestAnswer(t *testing.T) {
 		t.Errorf("output does not explain the missing buttons:\n%s", out.String())
 	}
 }
+
+func TestConsoleLongLineSkipped(t *testing.T) {
+	long := "new customer " + strings.Repeat("A", maxLine+10)
+	rec, out := runLines(t, false, long+"\nAcme\n")
+	if len(rec.events) != 1 || rec.events[0].Text != "Acme" {
+		t.Errorf("events = %d, want only the line after the long one", len(rec.events))
+	}
+	if !strings.Contains(out, "over 64 KiB and was skipped") {
+		t.Errorf("output does not report the long line:\n%.300s", out)
+	}
+}
+
+func TestConsoleLastLineWithoutNewline(t *testing.T) {
+	rec, _ := runLines(t, false, "Acme")
+	if len(rec.events) != 1 || rec.events[0].Text != "Acme" {
+		t.Errorf("events = %+v, want the unterminated last line", rec.events)
+	}
+}

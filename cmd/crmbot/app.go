@@ -16,6 +16,7 @@ import (
 
 // app is a wired bot: state, Odoo, understanding, engine and service.
 type app struct {
+	odoo    *odoo.Client
 	store   *conversation.BoltStore
 	engine  *conversation.Engine
 	service *bot.Service
@@ -61,6 +62,7 @@ func newApp(ctx context.Context, cfg appConfig) (*app, error) {
 		cfg.log.Error("recover outbox", "error", err)
 	}
 	return &app{
+		odoo:    client,
 		store:   store,
 		engine:  engine,
 		service: bot.NewService(engine, cfg.log),
@@ -69,6 +71,30 @@ func newApp(ctx context.Context, cfg appConfig) (*app, error) {
 }
 
 func (a *app) Close() error { return a.store.Close() }
+
+// odooCheckTimeout bounds the start-up check of the Odoo credentials.
+const odooCheckTimeout = 15 * time.Second
+
+// checkOdoo asks Odoo who the API key belongs to. A rejected key or an
+// unknown database stops the start, because no chat could succeed; an
+// unreachable server is only logged, since the bot keeps drafts until
+// Odoo is back.
+func (a *app) checkOdoo(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, odooCheckTimeout)
+	defer cancel()
+	info, err := a.odoo.ContextGet(ctx)
+	switch {
+	case odoo.IsInvalidKey(err):
+		return fmt.Errorf("odoo rejected the API key in %s: %w; create a new key in Odoo (Preferences, Account Security)", envOdooKey, err)
+	case odoo.IsDatabaseNotFound(err):
+		return fmt.Errorf("odoo database: %w; check odoo.database", err)
+	case err != nil:
+		a.log.Warn("odoo not reachable at start-up; chats will be told and drafts kept", "error", err)
+		return nil
+	}
+	a.log.Info("odoo credentials accepted", "uid", info["uid"], "tz", info["tz"])
+	return nil
+}
 
 // purgeInterval is how often a running bot deletes expired button tokens
 // and event ids from the state file.

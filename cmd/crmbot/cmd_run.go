@@ -46,6 +46,12 @@ func runBot(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 		return err
 	}
 	defer a.Close()
+	if err := a.checkOdoo(ctx); err != nil {
+		return err
+	}
+	if cfg.LLM.BaseURL != "" && sec.llmKey == "" {
+		log.Warn("llm is configured but " + envLLMKey + " is not set; services other than a local model server will reject the requests")
+	}
 	log.Info("crmbot started", "version", buildVersion(), "platform", cfg.Platform,
 		"odoo", cfg.Odoo.URL, "state", cfg.State.Path, "llm", cfg.LLM.Model != "")
 	defer log.Info("crmbot stopped")

@@ -209,3 +209,23 @@ func (b *syncBuffer) String() string {
 	defer b.mu.Unlock()
 	return b.buf.String()
 }
+
+func TestRunRejectsWrongOdooKey(t *testing.T) {
+	sim := odoosim.New(odoosim.Options{})
+	url, err := sim.Start("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sim.Close()
+	cfg := writeConfig(t, fmt.Sprintf("platform: console\nodoo: {url: %q, database: %q}\nstate: {path: %q}\n",
+		url, sim.Database(), filepath.Join(t.TempDir(), "state.db")))
+	t.Setenv(envOdooKey, "not-a-valid-key")
+	var stdout, stderr bytes.Buffer
+	err = run(context.Background(), []string{"run", "--config", cfg}, strings.NewReader("help\n"), &stdout, &stderr)
+	if err == nil || !strings.Contains(err.Error(), envOdooKey) {
+		t.Fatalf("run with a wrong key: %v, want an error naming %s", err, envOdooKey)
+	}
+	if stdout.Len() != 0 {
+		t.Errorf("the bot chatted before its key was checked: %q", stdout.String())
+	}
+}
