@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/url"
 	"os"
+	"regexp"
 	"strings"
 	"time"
 
@@ -93,17 +94,43 @@ func loadConfig(path string) (Config, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(&cfg); err != nil && !errors.Is(err, io.EOF) {
-		hint := ""
-		if strings.Contains(err.Error(), "time.Duration") {
-			hint = " (write durations with a unit, such as 30s or 2m)"
-		}
-		return Config{}, fmt.Errorf("parse config %s: %w%s", path, err, hint)
+		return Config{}, fmt.Errorf("parse config %s: %s", path, yamlProblem(err))
 	}
 	cfg.setDefaults()
 	if err := cfg.validate(); err != nil {
 		return Config{}, fmt.Errorf("config %s: %w", path, err)
 	}
 	return cfg, nil
+}
+
+// yamlField matches yaml.v3's report of an unknown key.
+var yamlField = regexp.MustCompile(`field (\S+) not found in type main\.(\w+)`)
+
+// yamlSections names the configuration section each Go type decodes.
+var yamlSections = map[string]string{
+	"Config": "", "TelegramConfig": "telegram.", "ConsoleConfig": "console.",
+	"OdooConfig": "odoo.", "LLMConfig": "llm.", "StateConfig": "state.",
+}
+
+// yamlProblem rewrites a YAML decoding error in configuration terms: an
+// unknown key is named with its section, and a duration without a unit
+// gets a hint. Secrets are never valid keys, so "odoo.api_key" is
+// reported as unknown, with the environment variable to use.
+func yamlProblem(err error) string {
+	msg := err.Error()
+	msg = yamlField.ReplaceAllStringFunc(msg, func(m string) string {
+		parts := yamlField.FindStringSubmatch(m)
+		key := yamlSections[parts[2]] + parts[1]
+		hint := ""
+		if strings.Contains(parts[1], "key") || strings.Contains(parts[1], "token") || strings.Contains(parts[1], "secret") {
+			hint = fmt.Sprintf("; secrets come only from the environment (%s, %s, %s)", envOdooKey, envTelegramToken, envLLMKey)
+		}
+		return fmt.Sprintf("unknown key %q%s", key, hint)
+	})
+	if strings.Contains(msg, "time.Duration") {
+		msg += " (write durations with a unit, such as 30s or 2m)"
+	}
+	return msg
 }
 
 func (c *Config) setDefaults() {
