@@ -33,6 +33,9 @@ type Config struct {
 	// Now returns the current time. Nil means time.Now.
 	Now    func() time.Time
 	Logger *slog.Logger
+	// Mapping changes the Odoo fields and fixed values of intents; see
+	// ApplyMapping. Nil writes the declared fields.
+	Mapping map[string]IntentMapping
 }
 
 // Input is one event for the engine.
@@ -60,6 +63,9 @@ type Engine struct {
 	cfg   Config
 	log   *slog.Logger
 	locks keyedMutex
+	// written holds the intents with the mapping applied: what a
+	// confirmed action writes.
+	written map[string]Intent
 }
 
 // NewEngine returns an engine for cfg.
@@ -89,7 +95,15 @@ func NewEngine(cfg Config) (*Engine, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Engine{cfg: cfg, log: log}, nil
+	mapped, err := ApplyMapping(cfg.Mapping)
+	if err != nil {
+		return nil, err
+	}
+	written := map[string]Intent{}
+	for _, in := range mapped {
+		written[in.Name] = in
+	}
+	return &Engine{cfg: cfg, log: log, written: written}, nil
 }
 
 // Handle processes one event and returns the replies. Errors of the store

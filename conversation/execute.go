@@ -60,7 +60,7 @@ func (e *Engine) reply(t *turn, m Message) (Output, error) {
 // perform writes the draft to the backend. A step that an earlier attempt
 // may have written is looked for before it is created again.
 func (e *Engine) perform(ctx context.Context, entry *OutboxEntry) (Result, error) {
-	in, ok := LookupIntent(entry.Draft.Intent)
+	in, ok := e.written[entry.Draft.Intent]
 	if !ok {
 		return Result{}, &BackendError{Kind: Rejected, Message: "unknown action " + entry.Draft.Intent}
 	}

@@ -33,6 +33,7 @@ type appConfig struct {
 	llm       LLMConfig
 	llmKey    string
 	log       *slog.Logger
+	mapping   map[string]conversation.IntentMapping
 }
 
 // newApp opens the state file and wires the engine. The caller closes
@@ -53,6 +54,7 @@ func newApp(ctx context.Context, cfg appConfig) (*app, error) {
 		Region:       cfg.region,
 		Location:     cfg.location,
 		Logger:       cfg.log,
+		Mapping:      cfg.mapping,
 	})
 	if err != nil {
 		store.Close()

@@ -41,6 +41,7 @@ func runBot(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 		llm:       cfg.LLM,
 		llmKey:    sec.llmKey,
 		log:       log,
+		mapping:   cfg.Mapping,
 	})
 	if err != nil {
 		return err

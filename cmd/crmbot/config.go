@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/nyaruka/phonenumbers"
+
+	"github.com/crmbot/crmbot/conversation"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -40,6 +42,9 @@ type Config struct {
 	TimeZone string `yaml:"time_zone"`
 	// LogLevel is debug, info, warn or error. Default info.
 	LogLevel string `yaml:"log_level"`
+	// Mapping sends slots to other Odoo fields and adds fixed values, by
+	// intent name. "crmbot check" validates it against the server.
+	Mapping map[string]conversation.IntentMapping `yaml:"mapping"`
 }
 
 // TelegramConfig configures the Telegram connector.
@@ -172,6 +177,9 @@ func (c *Config) validate() error {
 	}
 	if phonenumbers.GetCountryCodeForRegion(c.Region) == 0 {
 		problems = append(problems, fmt.Sprintf("region %q is not an ISO 3166 region code such as CN or US", c.Region))
+	}
+	if _, err := conversation.ApplyMapping(c.Mapping); err != nil {
+		problems = append(problems, err.Error())
 	}
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":
