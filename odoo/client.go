@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"time"
 )
 
@@ -27,8 +28,21 @@ type Config struct {
 	// HTTPClient sends the requests. Nil means a client with keep-alive
 	// connections and a 30 s timeout per request.
 	HTTPClient *http.Client
-	// Logger receives retries. Nil discards them.
+	// Logger receives retries and the transport chosen by "auto". Nil
+	// discards them.
 	Logger *slog.Logger
+	// Transport selects the API: TransportJSON2 ("json2", the default
+	// when empty, and the API of Odoo 19), TransportJSONRPC ("jsonrpc",
+	// the legacy /jsonrpc endpoint, the only one of Odoo 16 to 18) or
+	// TransportAuto ("auto", chosen from the server version on the
+	// first call).
+	Transport string
+	// Login is the Odoo login (often an email address) of the user that
+	// owns APIKey. Only the jsonrpc transport needs it, because the
+	// legacy API authenticates with the login and the key together. It
+	// is also required with "auto", in case the server is older than
+	// Odoo 19.
+	Login string
 }
 
 // LogValue implements slog.LogValuer and leaves the API key out.
@@ -36,6 +50,8 @@ func (c Config) LogValue() slog.Value {
 	return slog.GroupValue(
 		slog.String("url", c.URL),
 		slog.String("database", c.Database),
+		slog.String("transport", c.Transport),
+		slog.String("login", c.Login),
 		slog.Any("api_key", Secret(c.APIKey)),
 	)
 }
@@ -46,8 +62,18 @@ type Client struct {
 	baseURL  string
 	database string
 	apiKey   Secret
+	login    string
 	http     *http.Client
 	logger   *slog.Logger
+
+	// transport is the configured transport, possibly TransportAuto.
+	transport string
+	// resolved caches the transport chosen for TransportAuto.
+	resolved lazy[string]
+	// uid caches the user id returned by the JSON-RPC common.login.
+	uid lazy[int64]
+	// rpcID numbers the JSON-RPC requests.
+	rpcID atomic.Int64
 
 	// maxTries bounds the tries of one call, retries included.
 	maxTries int
@@ -65,9 +91,15 @@ const (
 )
 
 // New returns a client for cfg. It fails when cfg.URL is not an absolute
-// http or https URL without query or fragment.
+// http or https URL without query or fragment, when cfg.Transport is not
+// one of "", "json2", "jsonrpc" and "auto", and when the jsonrpc
+// transport lacks cfg.Login or cfg.Database. New sends no request.
 func New(cfg Config) (*Client, error) {
 	base, err := parseBaseURL(cfg.URL)
+	if err != nil {
+		return nil, err
+	}
+	transport, err := checkTransport(cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -82,13 +114,15 @@ func New(cfg Config) (*Client, error) {
 	}
 
 	return &Client{
-		baseURL:  base,
-		database: cfg.Database,
-		apiKey:   Secret(cfg.APIKey),
-		http:     httpClient,
-		logger:   logger,
-		maxTries: defaultMaxTries,
-		backoff:  defaultBackoff,
+		baseURL:   base,
+		database:  cfg.Database,
+		apiKey:    Secret(cfg.APIKey),
+		login:     cfg.Login,
+		http:      httpClient,
+		logger:    logger,
+		transport: transport,
+		maxTries:  defaultMaxTries,
+		backoff:   defaultBackoff,
 	}, nil
 }
 
@@ -133,6 +167,15 @@ func (c *Client) RecordURL(model string, id int64) string {
 // context and the method's own parameters) and decodes the result into
 // result, which may be nil to discard it. Failures are *Error values.
 //
+// The JSON-RPC transport sends params["ids"] as the first positional
+// argument and the other parameters as execute_kw arguments, so callers
+// use the JSON-2 form on both transports.
+//
+// Call rejects, without sending it, a request that contains a datetime
+// with a "T" separator, such as a time.Time value or an RFC 3339 string,
+// because Odoo 19 answers it with HTTP 500. Format datetimes with
+// FormatDatetime and dates with FormatDate.
+//
 // Transient failures are retried, up to three tries in all, for methods
 // that are safe to repeat (see the package documentation).
 func (c *Client) Call(ctx context.Context, model, method string,
@@ -140,19 +183,53 @@ func (c *Client) Call(ctx context.Context, model, method string,
 	if params == nil {
 		params = map[string]any{}
 	}
-	body, err := json.Marshal(params)
+	transport, err := c.Transport(ctx)
 	if err != nil {
-		return &Error{Model: model, Method: method,
-			Message: "encode parameters: " + err.Error(), Err: err}
+		return err
+	}
+	if transport == TransportJSONRPC {
+		return c.callJSONRPC(ctx, model, method, params, result)
 	}
 
+	body, err := c.encodeParams(model, method, params)
+	if err != nil {
+		return err
+	}
+	return c.retry(ctx, model, method, repeatable[method], func() error {
+		return c.post(ctx, model, method, body, result)
+	})
+}
+
+// encodeParams encodes v as JSON and rejects datetimes that Odoo cannot
+// parse.
+func (c *Client) encodeParams(model, method string, v any) ([]byte, error) {
+	body, err := json.Marshal(v)
+	if err != nil {
+		return nil, &Error{Model: model, Method: method,
+			Message: "encode parameters: " + err.Error(), Err: err}
+	}
+	if value, found := findISODatetime(body); found {
+		return nil, &Error{Model: model, Method: method,
+			kind: kindValidation,
+			Message: fmt.Sprintf("invalid datetime %q: Odoo expects "+
+				"\"YYYY-MM-DD HH:MM:SS\" in UTC, as FormatDatetime "+
+				"returns", value)}
+	}
+	return body, nil
+}
+
+// retry runs send until it succeeds, up to maxTries times, while the
+// failure is transient and repeating the call is safe: always when
+// isRepeatable, otherwise only when the request never left this host.
+func (c *Client) retry(ctx context.Context, model, method string,
+	isRepeatable bool, send func() error) error {
 	wait := c.backoff
 	for try := 1; ; try++ {
-		err = c.post(ctx, model, method, body, result)
+		err := send()
 		if err == nil {
 			return nil
 		}
-		if try >= c.maxTries || !c.shouldRetry(method, err) {
+		if try >= c.maxTries || !shouldRetry(isRepeatable, err) {
 			return err
 		}
 
@@ -166,11 +243,11 @@ func (c *Client) Call(ctx context.Context, model, method string,
 }
 
 // shouldRetry reports whether a failed call may be sent again.
-func (c *Client) shouldRetry(method string, err error) bool {
+func shouldRetry(isRepeatable bool, err error) bool {
 	if !IsTransient(err) {
 		return false
 	}
-	if repeatable[method] {
+	if isRepeatable {
 		return true
 	}
 	// Any method may be resent when the request never left this host.

@@ -33,15 +33,39 @@ func startSim(t *testing.T) testSim {
 	return testSim{Server: sim, url: url}
 }
 
-// client returns a client for the simulator with a short retry backoff.
+// client returns a JSON-2 client for the simulator with a short retry
+// backoff.
 func (s testSim) client(t *testing.T, key string) *Client {
 	t.Helper()
-	c, err := New(Config{URL: s.url, Database: s.Database(), APIKey: key})
+	return s.clientFor(t, TransportJSON2, key, "")
+}
+
+// transports lists the transports that the tests run on.
+var transports = []string{TransportJSON2, TransportJSONRPC}
+
+// clientFor returns a client for the simulator on transport, with a short
+// retry backoff. login is the simulator login of key's user.
+func (s testSim) clientFor(t *testing.T, transport, key,
+	login string) *Client {
+	t.Helper()
+	c, err := New(Config{URL: s.url, Database: s.Database(), APIKey: key,
+		Transport: transport, Login: login})
 	if err != nil {
 		t.Fatalf("new client: %v", err)
 	}
 	c.backoff = time.Millisecond
 	return c
+}
+
+// admin and sales return clients for the seeded users on transport.
+func (s testSim) admin(t *testing.T, transport string) *Client {
+	t.Helper()
+	return s.clientFor(t, transport, s.AdminKey(), "admin")
+}
+
+func (s testSim) sales(t *testing.T, transport string) *Client {
+	t.Helper()
+	return s.clientFor(t, transport, s.SalesKey(), "sales1")
 }
 
 func TestClientRoundTrip(t *testing.T) {
@@ -253,57 +277,76 @@ func TestClientContextAndVersion(t *testing.T) {
 	}
 }
 
+// testClients are the clients of the seeded users on one transport.
+type testClients struct {
+	transport    string
+	admin, sales *Client
+}
+
 func TestClientErrorKinds(t *testing.T) {
 	ctx := context.Background()
 	sim := startSim(t)
-	admin := sim.client(t, sim.AdminKey())
-	sales := sim.client(t, sim.SalesKey())
 
-	wrongDB, err := New(Config{URL: sim.url, Database: "nosuchdb",
-		APIKey: sim.AdminKey()})
-	if err != nil {
-		t.Fatal(err)
-	}
-
+	// jsonStatus and rpcStatus are the HTTP statuses on JSON-2 and
+	// JSON-RPC, which answers Odoo errors with 200.
 	tests := []struct {
-		name   string
-		call   func() error
-		want   string
-		status int
+		name       string
+		call       func(c testClients) error
+		want       string
+		jsonStatus int
+		rpcStatus  int
 	}{
-		{"access denied", func() error {
-			_, err := sales.Read(ctx, "crm.lead", []int64{1}, nil)
+		{"access denied", func(c testClients) error {
+			_, err := c.sales.Read(ctx, "crm.lead", []int64{1}, nil)
 			return err
-		}, "IsAccessDenied", 403},
-		{"unlink stage as salesperson", func() error {
-			return sales.Unlink(ctx, "crm.stage", []int64{2})
-		}, "IsAccessDenied", 403},
-		{"partner without name", func() error {
-			_, err := admin.Create(ctx, "res.partner",
+		}, "IsAccessDenied", 403, 200},
+		{"write other user's lead", func(c testClients) error {
+			return c.sales.Write(ctx, "crm.lead", []int64{1},
+				map[string]any{"name": "hijack"})
+		}, "IsAccessDenied", 403, 200},
+		{"unlink stage as salesperson", func(c testClients) error {
+			return c.sales.Unlink(ctx, "crm.stage", []int64{2})
+		}, "IsAccessDenied", 403, 200},
+		{"partner without name", func(c testClients) error {
+			_, err := c.admin.Create(ctx, "res.partner",
 				map[string]any{"email": "x@example.com"})
 			return err
-		}, "IsValidation", 422},
-		{"many2one to missing id", func() error {
-			_, err := admin.Create(ctx, "crm.lead",
+		}, "IsValidation", 422, 200},
+		{"many2one to missing id", func(c testClients) error {
+			_, err := c.admin.Create(ctx, "crm.lead",
 				map[string]any{"name": "x", "partner_id": 999999})
 			return err
-		}, "IsValidation", 422},
-		{"write deleted id", func() error {
-			return admin.Write(ctx, "res.partner", []int64{999999},
+		}, "IsValidation", 422, 200},
+		{"write deleted id", func(c testClients) error {
+			return c.admin.Write(ctx, "res.partner", []int64{999999},
 				map[string]any{"name": "x"})
-		}, "IsMissing", 404},
-		{"unknown model", func() error {
-			_, err := admin.SearchCount(ctx, "crm.opportunity", nil)
+		}, "IsMissing", 404, 200},
+		{"set won on deleted id", func(c testClients) error {
+			return c.admin.SetWon(ctx, 999999)
+		}, "IsMissing", 404, 200},
+		{"unknown model", func(c testClients) error {
+			_, err := c.admin.SearchCount(ctx, "crm.opportunity", nil)
 			return err
-		}, "IsNotFound", 404},
-		{"invalid key", func() error {
-			_, err := sim.client(t, "not-a-key").ContextGet(ctx)
+		}, "IsNotFound", 404, 200},
+		{"unknown method", func(c testClients) error {
+			return c.admin.Call(ctx, "res.partner", "do_magic",
+				map[string]any{"ids": []int64{1}}, nil)
+		}, "IsNotFound", 404, 200},
+		{"invalid key", func(c testClients) error {
+			_, err := sim.clientFor(t, c.transport, "not-a-key", "admin").
+				ContextGet(ctx)
 			return err
-		}, "IsInvalidKey", 401},
-		{"unknown database", func() error {
-			_, err := wrongDB.ContextGet(ctx)
+		}, "IsInvalidKey", 401, 200},
+		{"unknown database", func(c testClients) error {
+			wrongDB, err := New(Config{URL: sim.url, Database: "nosuchdb",
+				APIKey: sim.AdminKey(), Login: "admin",
+				Transport: c.transport})
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = wrongDB.ContextGet(ctx)
 			return err
-		}, "IsDatabaseNotFound", 404},
+		}, "IsDatabaseNotFound", 404, 404},
 	}
 	helpers := map[string]func(error) bool{
 		"IsAccessDenied": IsAccessDenied, "IsValidation": IsValidation,
@@ -311,27 +354,38 @@ func TestClientErrorKinds(t *testing.T) {
 		"IsInvalidKey": IsInvalidKey, "IsDatabaseNotFound": IsDatabaseNotFound,
 		"IsTransient": IsTransient, "IsOutcomeUnknown": IsOutcomeUnknown,
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			err := tt.call()
-			var odooErr *Error
-			if !errors.As(err, &odooErr) {
-				t.Fatalf("error: got %v (%T), want *odoo.Error", err, err)
-			}
-			if odooErr.Status != tt.status {
-				t.Errorf("status: got %d, want %d", odooErr.Status, tt.status)
-			}
-			for name, helper := range helpers {
-				want := name == tt.want
-				if got := helper(err); got != want {
-					t.Errorf("%s: got %v, want %v; error %v", name, got,
-						want, err)
+	for _, transport := range transports {
+		clients := testClients{transport: transport,
+			admin: sim.admin(t, transport), sales: sim.sales(t, transport)}
+		for _, tt := range tests {
+			t.Run(transport+"/"+tt.name, func(t *testing.T) {
+				err := tt.call(clients)
+				var odooErr *Error
+				if !errors.As(err, &odooErr) {
+					t.Fatalf("error: got %v (%T), want *odoo.Error", err,
+						err)
 				}
-			}
-			if strings.Contains(err.Error(), "Traceback") {
-				t.Errorf("Error(): got %q, want no traceback", err.Error())
-			}
-		})
+				wantStatus := tt.jsonStatus
+				if transport == TransportJSONRPC {
+					wantStatus = tt.rpcStatus
+				}
+				if odooErr.Status != wantStatus {
+					t.Errorf("status: got %d, want %d", odooErr.Status,
+						wantStatus)
+				}
+				for name, helper := range helpers {
+					want := name == tt.want
+					if got := helper(err); got != want {
+						t.Errorf("%s: got %v, want %v; error %v", name, got,
+							want, err)
+					}
+				}
+				if strings.Contains(err.Error(), "Traceback") {
+					t.Errorf("Error(): got %q, want no traceback",
+						err.Error())
+				}
+			})
+		}
 	}
 }
 

@@ -52,6 +52,52 @@ type Error struct {
 	// Err is the underlying cause, such as a network error or
 	// ErrDatabaseNotFound.
 	Err error
+
+	// kind is the class of the failure when the client set it, as for
+	// JSON-RPC errors, whose HTTP status is always 200. When it is
+	// kindUnknown, the Is* helpers derive the class from Status and Name.
+	kind errorKind
+}
+
+// errorKind is the class of a failure that the Is* helpers report. The
+// classes are exclusive.
+type errorKind int
+
+const (
+	kindUnknown errorKind = iota
+	kindInvalidKey
+	kindAccess
+	kindValidation
+	kindMissing
+	kindNotFound
+)
+
+// kindOf returns the class of e.
+func (e *Error) kindOf() errorKind {
+	if e.kind != kindUnknown {
+		return e.kind
+	}
+	return kindOfResponse(e.Status, e.Name)
+}
+
+// kindOfResponse classifies an error response by its HTTP status and
+// exception name. Odoo raises AccessDenied only for bad credentials, and
+// JSON-2 answers it with HTTP 401.
+func kindOfResponse(status int, name string) errorKind {
+	switch {
+	case status == http.StatusUnauthorized || name == nameAccessDenied:
+		return kindInvalidKey
+	case status == http.StatusForbidden || name == nameAccessError:
+		return kindAccess
+	case name == nameMissingError:
+		return kindMissing
+	case status == http.StatusNotFound && name == nameNotFound:
+		return kindNotFound
+	case name == nameValidationError || name == nameUserError ||
+		name == nameRedirectWarning:
+		return kindValidation
+	}
+	return kindUnknown
 }
 
 // Error formats the error as "odoo: <model>.<method>: <Name>: <message>",
@@ -102,45 +148,33 @@ func asError(err error) *Error {
 }
 
 // IsAccessDenied reports whether Odoo rejected the call because the user
-// lacks the access rights or record rules for it (HTTP 403).
+// lacks the access rights or record rules for it: an AccessError, which
+// JSON-2 sends with HTTP 403. A rejected API key is IsInvalidKey instead.
 func IsAccessDenied(err error) bool {
-	e := asError(err)
-	if e == nil {
-		return false
-	}
-	return e.Status == http.StatusForbidden ||
-		e.Name == nameAccessError || e.Name == nameAccessDenied
+	return hasKind(err, kindAccess)
 }
 
 // IsValidation reports whether Odoo rejected the values or the action for
 // a business reason (ValidationError, UserError or RedirectWarning), such
 // as a missing required field or a won lead that cannot be marked lost.
+// It is also true when the client rejected a value before sending it,
+// such as a datetime with a "T" separator.
 func IsValidation(err error) bool {
-	e := asError(err)
-	if e == nil {
-		return false
-	}
-	switch e.Name {
-	case nameValidationError, nameUserError, nameRedirectWarning:
-		return true
-	}
-	return false
+	return hasKind(err, kindValidation)
 }
 
 // IsMissing reports whether the call touched a record that does not exist
 // or was deleted (MissingError). Note that read of a deleted id does not
 // fail in Odoo 19: it returns no row.
 func IsMissing(err error) bool {
-	e := asError(err)
-	return e != nil && e.Name == nameMissingError
+	return hasKind(err, kindMissing)
 }
 
 // IsNotFound reports whether the model or the method does not exist on the
 // server, for example a model of a module that is not installed. It is
 // false for a missing database: see IsDatabaseNotFound.
 func IsNotFound(err error) bool {
-	e := asError(err)
-	return e != nil && e.Status == http.StatusNotFound && e.Name == nameNotFound
+	return hasKind(err, kindNotFound)
 }
 
 // IsDatabaseNotFound reports whether the configured database does not exist
@@ -149,11 +183,19 @@ func IsDatabaseNotFound(err error) bool {
 	return errors.Is(err, ErrDatabaseNotFound)
 }
 
-// IsInvalidKey reports whether the API key was rejected (HTTP 401): it is
-// wrong, expired or revoked, or a password was sent in its place.
+// IsInvalidKey reports whether the credentials were rejected: the API key
+// is wrong, expired or revoked, or a password was sent in its place
+// (HTTP 401 on JSON-2, AccessDenied on JSON-RPC), or the JSON-RPC
+// common.login found that the login and the key do not match. It is also
+// true when the jsonrpc transport lacks the login or the database.
 func IsInvalidKey(err error) bool {
+	return hasKind(err, kindInvalidKey)
+}
+
+// hasKind reports whether err is an *Error of class kind.
+func hasKind(err error, kind errorKind) bool {
 	e := asError(err)
-	return e != nil && e.Status == http.StatusUnauthorized
+	return e != nil && e.kindOf() == kind
 }
 
 // IsOutcomeUnknown reports whether the call may have been applied although

@@ -28,17 +28,71 @@ type SearchOptions struct {
 // search for the record before creating it again.
 func (c *Client) Create(ctx context.Context, model string,
 	vals map[string]any) (int64, error) {
-	var ids []int64
-	params := map[string]any{"vals_list": []map[string]any{vals}}
-	if err := c.Call(ctx, model, "create", params, &ids); err != nil {
+	ids, err := c.create(ctx, model, []map[string]any{vals})
+	if err != nil {
 		return 0, err
 	}
-	if len(ids) != 1 {
-		return 0, &Error{Model: model, Method: "create",
-			Status: http.StatusOK, OutcomeUnknown: true,
-			Message: fmt.Sprintf("expected one id, got %v", ids)}
-	}
 	return ids[0], nil
+}
+
+// CreateMany creates one record of model per element of vals in one call,
+// so in one transaction: either every record is created or none is. It
+// returns the ids in the order of vals, and nil without a call when vals
+// is empty. Like Create, it is never resent automatically.
+func (c *Client) CreateMany(ctx context.Context, model string,
+	vals []map[string]any) ([]int64, error) {
+	if len(vals) == 0 {
+		return nil, nil
+	}
+	return c.create(ctx, model, vals)
+}
+
+// create calls create with vals_list and checks that it returned one id
+// per element.
+func (c *Client) create(ctx context.Context, model string,
+	valsList []map[string]any) ([]int64, error) {
+	var ids idList
+	params := map[string]any{"vals_list": valsList}
+	if err := c.Call(ctx, model, "create", params, &ids); err != nil {
+		return nil, err
+	}
+	if len(ids) != len(valsList) {
+		return nil, &Error{Model: model, Method: "create",
+			Status: http.StatusOK, OutcomeUnknown: true,
+			Message: fmt.Sprintf("expected %d ids, got %v", len(valsList),
+				[]int64(ids))}
+	}
+	return ids, nil
+}
+
+// idList is the result of a method that returns records: a list of ids
+// on JSON-2, and on JSON-RPC either a list or, for some methods, one id.
+type idList []int64
+
+// UnmarshalJSON decodes a list of ids, one id, false or null.
+func (l *idList) UnmarshalJSON(data []byte) error {
+	*l = nil
+	if isEmptyJSON(data) {
+		return nil
+	}
+	var value any
+	if err := decodeNumbers(data, &value); err != nil {
+		return fmt.Errorf("decode ids %s: %w", data, err)
+	}
+	list, isList := value.([]any)
+	if !isList {
+		list = []any{value}
+	}
+	ids := make([]int64, 0, len(list))
+	for _, v := range list {
+		id, ok := toInt(v)
+		if !ok {
+			return fmt.Errorf("decode ids %s: %v is not an id", data, v)
+		}
+		ids = append(ids, id)
+	}
+	*l = ids
+	return nil
 }
 
 // Write sets vals on the records ids. A deleted id fails with an error for
@@ -134,6 +188,78 @@ func (c *Client) NameSearch(ctx context.Context, model, name string,
 	var results []NameResult
 	err := c.Call(ctx, model, "name_search", params, &results)
 	return results, err
+}
+
+// FieldInfo describes one field as fields_get returns it.
+type FieldInfo struct {
+	// String is the label shown to users, e.g. "Expected Revenue".
+	String string
+	// Type is the field type, e.g. "char", "many2one" or "selection".
+	Type     string
+	Required bool
+	Readonly bool
+	// Relation is the model a relational field points to, e.g.
+	// "res.partner", or "".
+	Relation string
+	// Selection lists the [key, label] pairs of a selection field.
+	Selection [][2]string
+}
+
+// UnmarshalJSON decodes the attributes of one field. Missing attributes
+// and false read as the zero value.
+func (f *FieldInfo) UnmarshalJSON(data []byte) error {
+	var raw struct {
+		String    Text `json:"string"`
+		Type      Text `json:"type"`
+		Required  any  `json:"required"`
+		Readonly  any  `json:"readonly"`
+		Relation  Text `json:"relation"`
+		Selection any  `json:"selection"`
+	}
+	if err := json.Unmarshal(data, &raw); err != nil {
+		return fmt.Errorf("decode field attributes: %w", err)
+	}
+	*f = FieldInfo{String: string(raw.String), Type: string(raw.Type),
+		Relation: string(raw.Relation)}
+	f.Required, _ = raw.Required.(bool)
+	f.Readonly, _ = raw.Readonly.(bool)
+
+	// Odoo sends a selection as [[key, label], ...]. Keys are strings
+	// except in a few integer selections, which read as their decimal
+	// text.
+	options, _ := raw.Selection.([]any)
+	for _, option := range options {
+		pair, ok := option.([]any)
+		if !ok || len(pair) != 2 {
+			return fmt.Errorf("decode selection option %v: want [key, "+
+				"label]", option)
+		}
+		f.Selection = append(f.Selection,
+			[2]string{selectionText(pair[0]), selectionText(pair[1])})
+	}
+	return nil
+}
+
+func selectionText(v any) string {
+	if s, ok := v.(string); ok {
+		return s
+	}
+	return fmt.Sprint(v)
+}
+
+// FieldsGet returns the fields of model, with only the given attributes
+// (for example "string", "type", "required", "readonly", "relation" and
+// "selection"), or all of them when attributes is nil. Odoo lists only
+// the fields the user may read.
+func (c *Client) FieldsGet(ctx context.Context, model string,
+	attributes []string) (map[string]FieldInfo, error) {
+	params := map[string]any{}
+	if attributes != nil {
+		params["attributes"] = attributes
+	}
+	var fields map[string]FieldInfo
+	err := c.Call(ctx, model, "fields_get", params, &fields)
+	return fields, err
 }
 
 // ContextGet calls res.users/context_get, which proves that the API key

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+	"time"
 
 	"github.com/crmbot/crmbot/odoo/internal/jsonnum"
 )
@@ -77,6 +78,30 @@ func (r Record) IDs(field string) []int64 {
 		}
 	}
 	return ids
+}
+
+// Time returns a datetime field, sent by Odoo in UTC, in loc (nil means
+// UTC). It returns the zero time when the field is false, absent or not a
+// datetime "YYYY-MM-DD HH:MM:SS".
+func (r Record) Time(field string, loc *time.Location) time.Time {
+	s, _ := r[field].(string)
+	t, err := ParseDatetime(s, loc)
+	if err != nil {
+		return time.Time{}
+	}
+	return t
+}
+
+// Date returns a date field as midnight UTC of that day (see ParseDate),
+// or the zero time when the field is false, absent or not a date
+// "YYYY-MM-DD".
+func (r Record) Date(field string) time.Time {
+	s, _ := r[field].(string)
+	t, err := ParseDate(s)
+	if err != nil {
+		return time.Time{}
+	}
+	return t
 }
 
 // toInt and toFloat convert decoded JSON numbers; see package jsonnum.
