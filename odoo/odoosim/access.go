@@ -85,3 +85,27 @@ func (e *env) visible(m *model, r row) bool {
 	owner, assigned := r["user_id"].(int64)
 	return !assigned || owner == e.uid
 }
+
+// runCheckAccessRights reports whether the user may do operation on the
+// model: true, an AccessError when raise_exception is true (the default),
+// or false.
+// NOTE: Odoo 18 deprecated check_access_rights in favour of check_access
+// and has_access. No capture from a 19.0 server shows that it can still
+// be called remotely.
+func runCheckAccessRights(e *env, m *model, _ []int64,
+	args map[string]any) (any, *rpcError) {
+	operation, _ := args["operation"].(string)
+	if _, ok := operationVerbs[operation]; !ok {
+		return nil, errValue(fmt.Sprintf("Invalid access mode %s",
+			pyRepr(args["operation"])))
+	}
+	err := e.checkModelAccess(m, operation)
+	if err == nil {
+		return true, nil
+	}
+	raise, present := args["raise_exception"]
+	if !present || !isFalsy(raise) {
+		return nil, err
+	}
+	return false, nil
+}

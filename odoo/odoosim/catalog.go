@@ -80,7 +80,7 @@ func loadCatalog(name string) map[string]*field {
 
 // parseFields builds fields from compact specs "name type [relation]
 // [required] [readonly] [sel=key:Label,key:Label]", where "~" in a
-// label stands for a space. Every model gets id,
+// key or label stands for a space. Every model gets id,
 // display_name, create_date and write_date as Odoo adds them.
 func parseFields(specs ...string) map[string]*field {
 	fields := map[string]*field{
@@ -105,6 +105,7 @@ func parseFields(specs ...string) map[string]*field {
 			case strings.HasPrefix(word, "sel="):
 				for _, pair := range strings.Split(word[4:], ",") {
 					key, text, _ := strings.Cut(pair, ":")
+					key = strings.ReplaceAll(key, "~", " ")
 					text = strings.ReplaceAll(text, "~", " ")
 					f.Selection = append(f.Selection, [2]string{key, text})
 				}
@@ -145,7 +146,11 @@ func newModels() map[string]*model {
 			fields: parseFields("name char required", "login char required",
 				"partner_id many2one res.partner required", "active boolean",
 				"email char", "lang char", "tz char", "share boolean readonly",
-				"company_id many2one res.company")},
+				"company_id many2one res.company",
+				"group_ids many2many res.groups")},
+		{name: "res.groups", description: "Access Groups", order: "name, id",
+			fields: parseFields("name char required",
+				"full_name char readonly")},
 		{name: "res.company", description: "Companies", order: "id",
 			fields: parseFields("name char required",
 				"partner_id many2one res.partner",
@@ -168,6 +173,10 @@ func newModels() map[string]*model {
 				"active boolean", "user_id many2one res.users",
 				"member_ids many2many res.users",
 				"company_id many2one res.company")},
+		{name: "ir.module.module", description: "Module", order: "name",
+			fields: parseFields("name char required readonly",
+				"shortdesc char readonly", "state selection readonly "+
+					moduleStateSelection)},
 		{name: "ir.model", description: "Models", order: "model",
 			fields: parseFields("model char required", "name char required",
 				"transient boolean readonly")},

@@ -30,6 +30,10 @@ const (
 	ErrConflict
 	// ErrBadGateway is an HTML 502 page from a proxy.
 	ErrBadGateway
+	// ErrGatewayTimeout is an HTML 504 page from a proxy that stopped
+	// waiting for Odoo. The call still runs to its end, so its changes
+	// are committed when it succeeds, as they would be on a real server.
+	ErrGatewayTimeout
 )
 
 // String returns the name of the constant, e.g. "ErrAccess".
@@ -38,7 +42,7 @@ func (k ErrorKind) String() string {
 		ErrValidation: "ErrValidation", ErrUser: "ErrUser",
 		ErrMissing: "ErrMissing", ErrServer: "ErrServer",
 		ErrUnavailable: "ErrUnavailable", ErrConflict: "ErrConflict",
-		ErrBadGateway: "ErrBadGateway"}
+		ErrBadGateway: "ErrBadGateway", ErrGatewayTimeout: "ErrGatewayTimeout"}
 	if name, ok := names[k]; ok {
 		return name
 	}
@@ -146,6 +150,9 @@ func injectedError(kind ErrorKind, message string) *rpcError {
 	case ErrBadGateway:
 		return &rpcError{status: http.StatusBadGateway,
 			html: htmlPage("502 Bad Gateway", message)}
+	case ErrGatewayTimeout:
+		return &rpcError{status: http.StatusGatewayTimeout,
+			html: htmlPage("504 Gateway Time-out", message)}
 	}
 	return newError(http.StatusInternalServerError, "builtins.RuntimeError",
 		message)

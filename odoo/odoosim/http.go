@@ -43,6 +43,11 @@ func (s *Server) Handler() http.Handler {
 }
 
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	if !s.waitLatency(r) {
+		s.logger.Debug("odoo request canceled during the simulated latency",
+			"path", r.URL.Path)
+		return
+	}
 	if db := r.Header.Get("X-Odoo-Database"); db != "" && db != s.database {
 		writeHTML(w, http.StatusNotFound, databaseNotFoundHTML)
 		return
@@ -87,6 +92,10 @@ func (s *Server) serveJSON2(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, "", "", errNotFound(messageUsePost))
 		return
 	}
+	if s.takeDrop(modelName, methodName) {
+		s.dropConnection(w, modelName, methodName)
+		return
+	}
 	mediaType, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if mediaType != "application/json" {
 		w.Header().Set("Accept", "application/json")
@@ -106,6 +115,10 @@ func (s *Server) serveJSON2(w http.ResponseWriter, r *http.Request) {
 	}
 
 	result, err := s.call(uid, modelName, methodName, args)
+	if s.takeLoss(modelName, methodName) {
+		s.dropConnection(w, modelName, methodName)
+		return
+	}
 	if err != nil {
 		s.writeError(w, modelName, methodName, err)
 		return
@@ -162,7 +175,7 @@ func readArgs(r *http.Request) (map[string]any, *rpcError) {
 // call runs one method as uid in a transaction.
 func (s *Server) call(uid int64, modelName, methodName string,
 	args map[string]any) (any, *rpcError) {
-	m := s.models[modelName]
+	m := s.lookupModel(modelName)
 	if m == nil {
 		return nil, errNotFound(fmt.Sprintf("the model %s does not exist",
 			pyRepr(modelName)))
@@ -196,17 +209,21 @@ func (s *Server) call(uid int64, modelName, methodName string,
 
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if inj := s.takeInjection(modelName, methodName); inj != nil {
+	inj := s.takeInjection(modelName, methodName)
+	if inj != nil && inj.kind != ErrGatewayTimeout {
 		return nil, injectedError(inj.kind, inj.message)
 	}
 	tx := s.db.clone()
 	e := s.newEnv(tx, uid, userContext)
 	result, err := spec.run(e, m, ids, args)
-	if err != nil {
-		return nil, err
+	if err == nil {
+		s.db = tx
 	}
-	s.db = tx
-	return result, nil
+	// A gateway timeout replaces the response of a call that ran.
+	if inj != nil {
+		return nil, injectedError(inj.kind, inj.message)
+	}
+	return result, err
 }
 
 // writeError sends err as Odoo does: a JSON error body with the status,

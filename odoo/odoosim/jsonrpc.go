@@ -39,7 +39,16 @@ func (s *Server) serveJSONRPC(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
+	model, method := req.target()
+	if s.takeDrop(model, method) {
+		s.dropConnection(w, model, method)
+		return
+	}
 	result, rpcErr := s.dispatchJSONRPC(req)
+	if s.takeLoss(model, method) {
+		s.dropConnection(w, model, method)
+		return
+	}
 	if rpcErr != nil {
 		s.logger.Debug("odoo json-rpc call failed",
 			"service", req.Params.Service, "method", req.Params.Method,
@@ -58,6 +67,19 @@ func (s *Server) serveJSONRPC(w http.ResponseWriter, r *http.Request) {
 		response = append(response, member{"result", result})
 	}
 	writeJSON(w, http.StatusOK, response)
+}
+
+// target returns the model and method that DropNext and LoseNextResponse
+// match: those of object.execute_kw, or "" and the method of another
+// service.
+func (req *rpcRequest) target() (string, string) {
+	args := req.Params.Args
+	if req.Params.Service == "object" && len(args) >= 5 {
+		model, _ := args[3].(string)
+		method, _ := args[4].(string)
+		return model, method
+	}
+	return "", req.Params.Method
 }
 
 func (s *Server) dispatchJSONRPC(req rpcRequest) (any, *rpcError) {
@@ -153,7 +175,7 @@ func (s *Server) executeKw(service string, args []any) (any, *rpcError) {
 		}
 	}
 
-	m := s.models[modelName]
+	m := s.lookupModel(modelName)
 	if m == nil {
 		return nil, newError(200, "odoo.exceptions.UserError",
 			fmt.Sprintf("Object %s doesn't exist", modelName))

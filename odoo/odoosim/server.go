@@ -36,8 +36,13 @@ type Server struct {
 	mu         sync.Mutex
 	db         *database
 	injections []injection
-	calls      int
-	now        func() time.Time
+	// latency, drops and losses are the faults set by SetLatency,
+	// DropNext and LoseNextResponse.
+	latency time.Duration
+	drops   []callMatch
+	losses  []callMatch
+	calls   int
+	now     func() time.Time
 
 	httpServer *http.Server
 	listener   net.Listener
@@ -136,6 +141,27 @@ func (s *Server) takeInjection(model, method string) *injection {
 		}
 	}
 	return nil
+}
+
+// Snapshot is a copy of the simulated data taken by Server.Snapshot.
+type Snapshot struct {
+	db *database
+}
+
+// Snapshot returns a copy of the current data for Restore.
+func (s *Server) Snapshot() *Snapshot {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return &Snapshot{db: s.db.clone()}
+}
+
+// Restore replaces the data with snap, which undoes every change made
+// since the snapshot was taken, the next ids included. Faults and queued
+// errors are kept. A snapshot can be restored any number of times.
+func (s *Server) Restore(snap *Snapshot) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.db = snap.db.clone()
 }
 
 // Records returns a snapshot of every record of model, archived ones
