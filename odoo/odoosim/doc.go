@@ -3,7 +3,11 @@
 // like a real 19.0 server: the same status codes, headers and error bodies
 // {name, message, arguments, context, debug}, false for empty values and
 // many2one values as [id, "display name"]. A contract test replays
-// exchanges captured from a real 19.0 server against it.
+// exchanges captured from a real 19.0 server against it. With
+// CRMBOT_TEST_ODOO_URL, CRMBOT_TEST_ODOO_DB and CRMBOT_TEST_ODOO_KEY (an
+// administrator's API key) set, it also replays the captures that only
+// read and name no record id against that real server, to check that the
+// captures still describe it.
 //
 // # Data
 //
@@ -12,11 +16,11 @@
 // ir.model, ir.module.module, mail.activity, mail.activity.type,
 // mail.message, mail.message.subtype and calendar.event. The fields of
 // res.partner and crm.lead are those of a real server. New seeds two
-// users: "Mitchell Admin" (uid 2, every right) and "Sales One" (uid 7,
-// who can read only their own and unassigned leads and cannot change
-// stages),
-// their groups, the "Sales" team, the stages New, Qualified, Proposition
-// and Won, three lost reasons, three tags and a few contacts and leads.
+// users with their groups: "Mitchell Admin" (uid 2, every right) and
+// "Sales One" (uid 7, who can read only their own and unassigned leads and
+// cannot change stages). It also seeds the "Sales" team, the stages New,
+// Qualified, Proposition and Won, three lost reasons, three tags and a
+// few contacts and leads.
 //
 // ir.module.module lists base, mail, contacts, calendar, sales_team and
 // crm as installed, sale_management and project as not installed, and no
