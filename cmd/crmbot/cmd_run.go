@@ -8,8 +8,6 @@ import (
 	"io"
 	"os"
 	"time"
-
-	"github.com/crmbot/crmbot/odoo"
 )
 
 // runBot implements "crmbot run --config FILE".
@@ -35,7 +33,7 @@ func runBot(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 
 	a, err := newApp(ctx, appConfig{
 		statePath: cfg.State.Path,
-		odoo:      odoo.Config{URL: cfg.Odoo.URL, Database: cfg.Odoo.Database, APIKey: sec.odooKey},
+		odoo:      odooConfig(cfg, sec.odooKey, log),
 		region:    cfg.Region,
 		location:  loc,
 		llm:       cfg.LLM,

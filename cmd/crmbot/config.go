@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
+	"net/http"
 	"net/url"
 	"os"
 	"regexp"
@@ -14,6 +16,7 @@ import (
 	"github.com/nyaruka/phonenumbers"
 
 	"github.com/crmbot/crmbot/conversation"
+	"github.com/crmbot/crmbot/odoo"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -65,6 +68,32 @@ type ConsoleConfig struct {
 type OdooConfig struct {
 	URL      string `yaml:"url"`
 	Database string `yaml:"database"`
+	// Transport is json2 (Odoo 19, the default), jsonrpc (Odoo 16-18) or
+	// auto (chosen from the server version).
+	Transport string `yaml:"transport"`
+	// Login is the Odoo login of the key's user; jsonrpc and auto need it.
+	Login string `yaml:"login"`
+	// MaxConcurrent and RatePerSecond protect the server from a busy
+	// chat. Zero means the odoo package defaults; negative, no limit.
+	MaxConcurrent int     `yaml:"max_concurrent"`
+	RatePerSecond float64 `yaml:"rate_per_second"`
+}
+
+// odooRequestTimeout bounds one request to Odoo.
+const odooRequestTimeout = 30 * time.Second
+
+// odooConfig returns the client configuration for cfg with key.
+func odooConfig(cfg Config, key string, log *slog.Logger) odoo.Config {
+	limits := odoo.Limits{MaxConcurrent: cfg.Odoo.MaxConcurrent, RatePerSecond: cfg.Odoo.RatePerSecond}
+	return odoo.Config{
+		URL:        cfg.Odoo.URL,
+		Database:   cfg.Odoo.Database,
+		APIKey:     key,
+		Transport:  cfg.Odoo.Transport,
+		Login:      cfg.Odoo.Login,
+		HTTPClient: odoo.LimitedHTTPClient(&http.Client{Timeout: odooRequestTimeout}, limits),
+		Logger:     log,
+	}
 }
 
 // LLMConfig enables understanding free text with an OpenAI-compatible
@@ -165,6 +194,15 @@ func (c *Config) validate() error {
 	}
 	if u, err := url.Parse(c.Odoo.URL); c.Odoo.URL == "" || err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		problems = append(problems, fmt.Sprintf("odoo.url %q is not an http(s) URL such as https://odoo.example.com", c.Odoo.URL))
+	}
+	switch c.Odoo.Transport {
+	case "", odoo.TransportJSON2:
+	case odoo.TransportJSONRPC, odoo.TransportAuto:
+		if c.Odoo.Login == "" {
+			problems = append(problems, fmt.Sprintf("odoo.transport %s needs odoo.login, the login of the API key's user", c.Odoo.Transport))
+		}
+	default:
+		problems = append(problems, fmt.Sprintf("odoo.transport %q is not json2, jsonrpc or auto", c.Odoo.Transport))
 	}
 	if c.Telegram.PollTimeout < 0 || c.LLM.Timeout < 0 {
 		problems = append(problems, "telegram.poll_timeout and llm.timeout must not be negative")

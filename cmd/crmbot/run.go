@@ -18,6 +18,8 @@ Usage:
   crmbot demo [--json] [--state FILE] [--region CN] [-v]
                             chat on this console against a built-in Odoo simulator
   crmbot run --config FILE  run the bot as configured (Telegram or console)
+  crmbot check --config FILE
+                            check the configuration against the live Odoo
   crmbot audit --config FILE | --state FILE
                             print the log of executed actions (the bot must be stopped)
   crmbot simulator [--addr 127.0.0.1:8069]
@@ -54,6 +56,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runAudit(ctx, rest, stdout, stderr)
 	case "simulator":
 		return runSimulator(ctx, rest, stdout, stderr)
+	case "check":
+		return runCheck(ctx, rest, stdout, stderr)
 	case "version", "--version":
 		fmt.Fprintln(stdout, "crmbot", buildVersion())
 		return nil

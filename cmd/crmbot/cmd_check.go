@@ -1,0 +1,225 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/crmbot/crmbot/conversation"
+	"github.com/crmbot/crmbot/odoo"
+)
+
+// checkTimeout bounds all of "crmbot check".
+const checkTimeout = 60 * time.Second
+
+// verdict is the outcome of one check.
+type verdict string
+
+const (
+	pass verdict = "PASS"
+	fail verdict = "FAIL"
+	note verdict = "NOTE"
+)
+
+// checker runs the compatibility checks and prints one line per check.
+type checker struct {
+	out    io.Writer
+	client *odoo.Client
+	cfg    Config
+	failed int
+}
+
+func (c *checker) report(v verdict, format string, args ...any) {
+	if v == fail {
+		c.failed++
+	}
+	fmt.Fprintf(c.out, "%-4s  %s\n", v, fmt.Sprintf(format, args...))
+}
+
+// runCheck implements "crmbot check --config FILE": it checks the
+// configuration against the live Odoo and exits non-zero when any check
+// fails.
+func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("check", flag.ContinueOnError)
+	path := fs.String("config", "", "configuration `file` (YAML) to check")
+	if err := parseFlags(fs, args, stderr); err != nil {
+		return ignoreHelp(err)
+	}
+	if *path == "" {
+		return fmt.Errorf("%w: check needs --config FILE", errUsage)
+	}
+	cfg, err := loadConfig(*path)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(ctx, checkTimeout)
+	defer cancel()
+
+	c := &checker{out: stdout, cfg: cfg}
+	c.report(pass, "configuration %s is valid", *path)
+	key := strings.TrimSpace(os.Getenv(envOdooKey))
+	if key == "" {
+		c.report(fail, "environment variable %s is not set: export the Odoo API key of the bot's user", envOdooKey)
+		return c.result()
+	}
+	c.client, err = odoo.New(odooConfig(cfg, key, nil))
+	if err != nil {
+		c.report(fail, "odoo.url: %v", err)
+		return c.result()
+	}
+	if !c.checkServer(ctx) || !c.checkCredentials(ctx) {
+		return c.result()
+	}
+	c.checkModules(ctx)
+	c.checkMapping(ctx)
+	c.checkRights(ctx)
+	return c.result()
+}
+
+func (c *checker) result() error {
+	if c.failed > 0 {
+		return fmt.Errorf("%d check(s) failed", c.failed)
+	}
+	fmt.Fprintln(c.out, "all checks passed")
+	return nil
+}
+
+// checkServer reports the server version and the transport in use.
+func (c *checker) checkServer(ctx context.Context) bool {
+	v, err := c.client.Version(ctx)
+	if err != nil {
+		c.report(fail, "server %s is not reachable: %v", c.cfg.Odoo.URL, err)
+		return false
+	}
+	c.report(pass, "server %s reachable, Odoo %s", c.cfg.Odoo.URL, v.Version)
+	if v.Major() < 16 {
+		c.report(fail, "Odoo %s is too old: crmbot needs Odoo 16 or newer", v.Version)
+	}
+	transport, err := c.client.Transport(ctx)
+	if err != nil {
+		c.report(fail, "transport: %v", err)
+		return false
+	}
+	c.report(pass, "transport %s", transport)
+	return true
+}
+
+// checkCredentials reports whose the API key is.
+func (c *checker) checkCredentials(ctx context.Context) bool {
+	info, err := c.client.ContextGet(ctx)
+	switch {
+	case odoo.IsInvalidKey(err):
+		c.report(fail, "credentials: Odoo rejected the API key in %s; create a new key in Odoo (Preferences, Account Security)", envOdooKey)
+		return false
+	case odoo.IsDatabaseNotFound(err):
+		c.report(fail, "database %q not found: check odoo.database", c.cfg.Odoo.Database)
+		return false
+	case err != nil:
+		c.report(fail, "credentials: %v", err)
+		return false
+	}
+	uid, _ := info["uid"].(float64)
+	users, err := c.client.Read(ctx, "res.users", []int64{int64(uid)}, []string{"name", "login"})
+	if err != nil || len(users) == 0 {
+		c.report(pass, "credentials valid (user id %d)", int64(uid))
+		return true
+	}
+	c.report(pass, "credentials valid: %s (login %s, user id %d)", users[0].String("name"), users[0].String("login"), int64(uid))
+	return true
+}
+
+// requiredModules are the Odoo apps crmbot's intents use.
+var requiredModules = []string{"contacts", "crm", "calendar"}
+
+// checkModules reports the required modules and optional ones.
+func (c *checker) checkModules(ctx context.Context) {
+	rows, err := c.client.SearchRead(ctx, "ir.module.module",
+		[]any{[]any{"name", "in", append(append([]string{}, requiredModules...), "helpdesk")}},
+		[]string{"name", "state"}, odoo.SearchOptions{})
+	if err != nil {
+		c.report(fail, "modules: cannot read ir.module.module: %v", err)
+		return
+	}
+	state := map[string]string{}
+	for _, r := range rows {
+		state[r.String("name")] = r.String("state")
+	}
+	for _, m := range requiredModules {
+		if state[m] == "installed" {
+			c.report(pass, "module %s installed", m)
+			continue
+		}
+		c.report(fail, "module %s is not installed (state %q): install it in Odoo's Apps", m, stateOrMissing(state[m]))
+	}
+	if state["helpdesk"] == "installed" {
+		c.report(note, "module helpdesk installed (not used yet)")
+	} else {
+		c.report(note, "module helpdesk not installed (optional)")
+	}
+}
+
+func stateOrMissing(s string) string {
+	if s == "" {
+		return "not present"
+	}
+	return s
+}
+
+// kindTypes lists the Odoo field types each slot kind can be written to.
+var kindTypes = map[conversation.SlotKind][]string{
+	conversation.KindText:    {"char", "text", "html"},
+	conversation.KindPhone:   {"char"},
+	conversation.KindEmail:   {"char"},
+	conversation.KindAmount:  {"float", "monetary", "integer"},
+	conversation.KindDate:    {"date", "datetime"},
+	conversation.KindPartner: {"many2one"},
+}
+
+// checkMapping checks that every field the intents write exists with a
+// compatible type, with the configured mapping applied.
+func (c *checker) checkMapping(ctx context.Context) {
+	intents, err := conversation.ApplyMapping(c.cfg.Mapping)
+	if err != nil {
+		c.report(fail, "mapping: %v", err)
+		return
+	}
+	schema := odoo.NewSchema(c.client, time.Minute)
+	for _, in := range intents {
+		var uses []odoo.FieldUse
+		for _, s := range in.Slots {
+			if s.Field != "" {
+				uses = append(uses, odoo.FieldUse{Field: s.Field, Kinds: kindTypes[s.Kind]})
+			}
+		}
+		problems := schema.Validate(ctx, in.Model, uses, in.Fixed)
+		if len(problems) == 0 {
+			c.report(pass, "fields of %s on %s: %d mapped fields exist with compatible types", in.Name, in.Model, len(uses)+len(in.Fixed))
+			continue
+		}
+		for _, p := range problems {
+			c.report(fail, "fields of %s: %s", in.Name, p.Message)
+		}
+	}
+}
+
+// checkRights checks that the bot's user may create what the intents
+// create.
+func (c *checker) checkRights(ctx context.Context) {
+	for _, model := range []string{"res.partner", "crm.lead"} {
+		var allowed bool
+		err := c.client.Call(ctx, model, "check_access_rights",
+			map[string]any{"operation": "create", "raise_exception": false}, &allowed)
+		switch {
+		case err != nil:
+			c.report(fail, "rights on %s: %v", model, err)
+		case allowed:
+			c.report(pass, "the bot's user may create %s records", model)
+		default:
+			c.report(fail, "the bot's user may not create %s records: grant it the Sales / User rights", model)
+		}
+	}
+}
