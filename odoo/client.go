@@ -31,11 +31,11 @@ type Config struct {
 	// Logger receives retries and the transport chosen by "auto". Nil
 	// discards them.
 	Logger *slog.Logger
-	// Transport selects the API: TransportJSON2 ("json2", the default
-	// when empty, and the API of Odoo 19), TransportJSONRPC ("jsonrpc",
-	// the legacy /jsonrpc endpoint, the only one of Odoo 16 to 18) or
-	// TransportAuto ("auto", chosen from the server version on the
-	// first call).
+	// Transport selects the API. TransportJSON2 ("json2") is the API of
+	// Odoo 19 and the default when empty. TransportJSONRPC ("jsonrpc") is
+	// the legacy /jsonrpc endpoint, the only one of Odoo 16 to 18.
+	// TransportAuto ("auto") chooses one from the server version on the
+	// first call.
 	Transport string
 	// Login is the Odoo login (often an email address) of the user that
 	// owns APIKey. Only the jsonrpc transport needs it, because the
@@ -173,7 +173,7 @@ func (c *Client) RecordURL(model string, id int64) string {
 //
 // Call rejects, without sending it, a request that contains a datetime
 // with a "T" separator, such as a time.Time value or an RFC 3339 string,
-// because Odoo 19 answers it with HTTP 500. Format datetimes with
+// because Odoo 19 rejects it with HTTP 500. Format datetimes with
 // FormatDatetime and dates with FormatDate.
 //
 // Transient failures are retried, up to three tries in all, for methods

@@ -288,7 +288,7 @@ func TestClientErrorKinds(t *testing.T) {
 	sim := startSim(t)
 
 	// jsonStatus and rpcStatus are the HTTP statuses on JSON-2 and
-	// JSON-RPC, which answers Odoo errors with 200.
+	// JSON-RPC, which sends Odoo errors with 200.
 	tests := []struct {
 		name       string
 		call       func(c testClients) error

@@ -35,8 +35,8 @@ func FormatDatetime(t time.Time) string {
 func ParseDatetime(s string, loc *time.Location) (time.Time, error) {
 	t, err := time.ParseInLocation(DatetimeLayout, s, time.UTC)
 	if err != nil {
-		return time.Time{}, fmt.Errorf("odoo: invalid datetime %q: want "+
-			"\"YYYY-MM-DD HH:MM:SS\"", s)
+		return time.Time{}, fmt.Errorf("odoo: invalid datetime %q: "+
+			"expected \"YYYY-MM-DD HH:MM:SS\"", s)
 	}
 	if loc == nil {
 		loc = time.UTC
@@ -52,15 +52,15 @@ func ParseDatetime(s string, loc *time.Location) (time.Time, error) {
 func ParseDate(s string) (time.Time, error) {
 	t, err := time.ParseInLocation(DateLayout, s, time.UTC)
 	if err != nil {
-		return time.Time{}, fmt.Errorf("odoo: invalid date %q: want "+
-			"\"YYYY-MM-DD\"", s)
+		return time.Time{}, fmt.Errorf("odoo: invalid date %q: "+
+			"expected \"YYYY-MM-DD\"", s)
 	}
 	return t, nil
 }
 
 // isoDatetime matches an ISO 8601 datetime with a "T" separator, as
-// time.Time encodes to JSON. Odoo 19 cannot parse it and answers HTTP 500
-// with a ValueError.
+// time.Time encodes to JSON. Odoo 19 cannot parse it and fails with HTTP
+// 500 and a ValueError.
 var isoDatetime = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}`)
 
 // findISODatetime returns the first JSON string in body that is an ISO

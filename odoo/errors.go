@@ -82,7 +82,7 @@ func (e *Error) kindOf() errorKind {
 
 // kindOfResponse classifies an error response by its HTTP status and
 // exception name. Odoo raises AccessDenied only for bad credentials, and
-// JSON-2 answers it with HTTP 401.
+// JSON-2 reports it with HTTP 401.
 func kindOfResponse(status int, name string) errorKind {
 	switch {
 	case status == http.StatusUnauthorized || name == nameAccessDenied:
@@ -183,11 +183,12 @@ func IsDatabaseNotFound(err error) bool {
 	return errors.Is(err, ErrDatabaseNotFound)
 }
 
-// IsInvalidKey reports whether the credentials were rejected: the API key
-// is wrong, expired or revoked, or a password was sent in its place
-// (HTTP 401 on JSON-2, AccessDenied on JSON-RPC), or the JSON-RPC
-// common.login found that the login and the key do not match. It is also
-// true when the jsonrpc transport lacks the login or the database.
+// IsInvalidKey reports whether the credentials were rejected. On JSON-2
+// that is HTTP 401: the API key is wrong, expired or revoked, or a
+// password was sent in its place. On JSON-RPC it is an AccessDenied
+// error, or common.login returning false because the login and the key do
+// not match. It is also true when the jsonrpc transport lacks the login or
+// the database.
 func IsInvalidKey(err error) bool {
 	return hasKind(err, kindInvalidKey)
 }

@@ -93,3 +93,46 @@ func TestIsTransient(t *testing.T) {
 		}
 	}
 }
+
+func TestErrorKindsAreExclusive(t *testing.T) {
+	tests := []struct {
+		name string
+		err  *Error
+		want string
+	}{
+		{"401", &Error{Status: 401,
+			Name: "werkzeug.exceptions.Unauthorized"}, "IsInvalidKey"},
+		{"access denied on JSON-RPC", &Error{Status: 200,
+			Name: nameAccessDenied}, "IsInvalidKey"},
+		{"403", &Error{Status: 403, Name: nameAccessError},
+			"IsAccessDenied"},
+		{"access error on JSON-RPC", &Error{Status: 200,
+			Name: nameAccessError}, "IsAccessDenied"},
+		{"user error", &Error{Status: 422, Name: nameUserError},
+			"IsValidation"},
+		{"redirect warning", &Error{Status: 500, Name: nameRedirectWarning},
+			"IsValidation"},
+		{"missing record", &Error{Status: 404, Name: nameMissingError},
+			"IsMissing"},
+		{"unknown model", &Error{Status: 404, Name: nameNotFound},
+			"IsNotFound"},
+		{"not found name without 404", &Error{Status: 200,
+			Name: nameNotFound}, ""},
+		{"value error", &Error{Status: 500, Name: "builtins.ValueError"}, ""},
+		{"kind set by the client", &Error{Status: 200,
+			Name: nameUserError, kind: kindNotFound}, "IsNotFound"},
+	}
+	helpers := map[string]func(error) bool{
+		"IsAccessDenied": IsAccessDenied, "IsValidation": IsValidation,
+		"IsMissing": IsMissing, "IsNotFound": IsNotFound,
+		"IsInvalidKey": IsInvalidKey,
+	}
+	for _, tt := range tests {
+		for name, helper := range helpers {
+			want := name == tt.want
+			if got := helper(tt.err); got != want {
+				t.Errorf("%s(%s): got %v, want %v", name, tt.name, got, want)
+			}
+		}
+	}
+}

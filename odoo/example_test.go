@@ -52,3 +52,47 @@ func Example() {
 	// "Acme Corporation, Jane Doe", email ""
 	// Contacts require a name
 }
+
+// Example_jsonrpc marks a lead lost through the legacy JSON-RPC API, as a
+// client of an Odoo 16 to 18 server would, and reads it back.
+func Example_jsonrpc() {
+	sim := odoosim.New(odoosim.Options{})
+	url, err := sim.Start("127.0.0.1:0")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer sim.Close()
+
+	ctx := context.Background()
+	client, err := odoo.New(odoo.Config{URL: url, Database: sim.Database(),
+		APIKey: sim.AdminKey(), Login: "admin",
+		Transport: odoo.TransportJSONRPC})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+
+	id, err := client.Create(ctx, "crm.lead", map[string]any{
+		"name": "Fleet deal", "type": "opportunity", "partner_id": 10})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	// Lost reason 1 is "Too expensive" in the simulator.
+	if err := client.SetLost(ctx, id, 1); err != nil {
+		fmt.Println(err)
+		return
+	}
+	rows, err := client.SearchRead(ctx, "crm.lead",
+		[]any{[]any{"id", "=", id}}, []string{"active", "lost_reason_id"},
+		odoo.SearchOptions{Context: map[string]any{"active_test": false}})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	_, reason, _ := rows[0].Many2One("lost_reason_id")
+	fmt.Printf("active %v, reason %q\n", rows[0].Bool("active"), reason)
+	// Output:
+	// active false, reason "Too expensive"
+}

@@ -17,7 +17,7 @@ import (
 //	object.execute_kw(db, uid, key, model, method, args, kwargs) runs a
 //	model method; the API key is accepted in place of the password.
 //
-// The server answers HTTP 200 even for Odoo errors, which arrive as
+// The server sends HTTP 200 even for Odoo errors, which arrive as
 // {"error": {"code": 0, "message": "Odoo Server Error", "data": {"name",
 // "message", "arguments", "debug"}}}. The class is in data.name, and code
 // carries no meaning. A method that returns None gets a response without
@@ -285,7 +285,7 @@ func jsonRPCErrorKind(name, message string) errorKind {
 	return kindOfResponse(http.StatusOK, name)
 }
 
-// isMissingDatabase reports whether an error is PostgreSQL's answer for a
+// isMissingDatabase reports whether an error is the PostgreSQL error for a
 // database name that does not exist.
 func isMissingDatabase(name, message string) bool {
 	return name == "psycopg2.OperationalError" &&

@@ -224,15 +224,14 @@ func (f *FieldInfo) UnmarshalJSON(data []byte) error {
 	f.Required, _ = raw.Required.(bool)
 	f.Readonly, _ = raw.Readonly.(bool)
 
-	// Odoo sends a selection as [[key, label], ...]. Keys are strings
-	// except in a few integer selections, which read as their decimal
-	// text.
+	// Odoo sends a selection as [[key, label], ...]. Keys are strings,
+	// and any other key, such as a number, reads as its text.
 	options, _ := raw.Selection.([]any)
 	for _, option := range options {
 		pair, ok := option.([]any)
 		if !ok || len(pair) != 2 {
-			return fmt.Errorf("decode selection option %v: want [key, "+
-				"label]", option)
+			return fmt.Errorf("decode selection option %v: expected "+
+				"[key, label]", option)
 		}
 		f.Selection = append(f.Selection,
 			[2]string{selectionText(pair[0]), selectionText(pair[1])})
@@ -249,8 +248,8 @@ func selectionText(v any) string {
 
 // FieldsGet returns the fields of model, with only the given attributes
 // (for example "string", "type", "required", "readonly", "relation" and
-// "selection"), or all of them when attributes is nil. Odoo lists only
-// the fields the user may read.
+// "selection"), or all of them when attributes is nil. Odoo leaves out
+// the fields restricted to groups that the user is not in.
 func (c *Client) FieldsGet(ctx context.Context, model string,
 	attributes []string) (map[string]FieldInfo, error) {
 	params := map[string]any{}

@@ -106,9 +106,9 @@ func (c *Client) serverVersion(ctx context.Context) (VersionInfo, error) {
 }
 
 // hasNoVersionRoute reports whether GET /json/version failed because the
-// server does not serve it, as servers older than Odoo 19 may not: an
-// error response other than a missing database or a transient failure,
-// or a body that is not a version.
+// server lacks the route, as servers older than Odoo 19 may. That is any
+// error response or undecodable body, except a missing database and a
+// transient failure.
 func hasNoVersionRoute(err error) bool {
 	e := asError(err)
 	if e == nil || e.Status == 0 || IsTransient(err) ||
