@@ -86,8 +86,8 @@ func (l Limits) withDefaults() Limits {
 // transport, so keep-alive connections are reused as before. A nil base
 // means a client with a 30 s timeout. A nil base or a base without a
 // Transport gets a clone of http.DefaultTransport that keeps up to
-// MaxConcurrent idle connections to the server, because the default
-// keeps only 2.
+// MaxConcurrent idle connections to the server (32 without a concurrency
+// limit), because the default keeps only 2.
 //
 // Each call has its own limits. To protect one server, give the same
 // client to every Client that calls it, one per API key included.

@@ -277,6 +277,41 @@ func TestLimitedClientCancelWhileWaitingForSlot(t *testing.T) {
 	}
 }
 
+func TestLimitedClientTimeoutIncludesWait(t *testing.T) {
+	var requests atomic.Int64
+	release := make(chan struct{})
+	server := httptest.NewServer(http.HandlerFunc(
+		func(w http.ResponseWriter, r *http.Request) {
+			requests.Add(1)
+			<-release
+		}))
+	defer server.Close()
+	base := &http.Client{Timeout: 100 * time.Millisecond}
+	client := LimitedHTTPClient(base, Limits{MaxConcurrent: 1,
+		RatePerSecond: -1})
+
+	// The first request, sent without a timeout through the same limited
+	// transport, holds the only slot, so the second one times out while
+	// it waits for the slot.
+	holder := &http.Client{Transport: client.Transport}
+	first := make(chan error, 1)
+	go func() { first <- getAll(context.Background(), holder, server.URL) }()
+	for requests.Load() == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	err := getAll(context.Background(), client, server.URL)
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("waiting request: got %v, want a timeout", err)
+	}
+	if got := requests.Load(); got != 1 {
+		t.Errorf("requests received: got %d, want 1", got)
+	}
+	close(release)
+	if err := <-first; err != nil {
+		t.Errorf("first request: %v", err)
+	}
+}
+
 func TestLimitedClientCancelWhileWaitingForRate(t *testing.T) {
 	next := &okTransport{}
 	// One request every 1000 s, so the second one waits.
