@@ -256,5 +256,9 @@ func isTransientNetError(err error) bool {
 // every method.
 func isNotSent(err error) bool {
 	var opErr *net.OpError
-	return errors.As(err, &opErr) && opErr.Op == "dial"
+	return errors.Is(err, errNotSent) || errors.As(err, &opErr) && opErr.Op == "dial"
 }
+
+// errNotSent marks a request that failed before it left the client, such
+// as a wait for the request limits that outlasted its context.
+var errNotSent = errors.New("request not sent")

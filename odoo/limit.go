@@ -2,6 +2,7 @@ package odoo
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"math"
 	"net"
@@ -167,18 +168,17 @@ func newLimitedTransport(next http.RoundTripper, l Limits,
 // sending fails.
 func (t *limitedTransport) RoundTrip(req *http.Request) (*http.Response,
 	error) {
-	// NOTE: Client reports a create that failed here with
-	// context.DeadlineExceeded as IsOutcomeUnknown, although it was never
-	// sent, because it cannot tell this wait from a slow server.
+	// Failures of the waits wrap errNotSent, so that Client does not
+	// report a create that never left as one whose outcome is unknown.
 	ctx := req.Context()
 	if err := t.acquire(ctx); err != nil {
 		closeRequestBody(req)
-		return nil, err
+		return nil, fmt.Errorf("%w: wait for a request slot: %w", errNotSent, err)
 	}
 	if err := t.waitRate(ctx); err != nil {
 		t.release()
 		closeRequestBody(req)
-		return nil, err
+		return nil, fmt.Errorf("%w: wait for the request rate: %w", errNotSent, err)
 	}
 
 	resp, err := t.next.RoundTrip(req)

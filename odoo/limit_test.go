@@ -485,3 +485,29 @@ type nullJar struct{}
 
 func (*nullJar) SetCookies(*url.URL, []*http.Cookie) {}
 func (*nullJar) Cookies(*url.URL) []*http.Cookie     { return nil }
+
+func TestLimitedCreateNotSentIsNotUnknown(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, "[1]")
+	}))
+	defer srv.Close()
+	// One request every 1000 s: the second create waits past its deadline.
+	hc := LimitedHTTPClient(nil, Limits{MaxConcurrent: -1, RatePerSecond: 0.001, Burst: 1})
+	c, err := New(Config{URL: srv.URL, APIKey: "k", HTTPClient: hc})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Create(context.Background(), "res.partner", map[string]any{"name": "A"}); err != nil {
+		t.Fatalf("first create: %v", err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	_, err = c.Create(ctx, "res.partner", map[string]any{"name": "B"})
+	if err == nil {
+		t.Fatal("second create succeeded despite the rate limit")
+	}
+	if IsOutcomeUnknown(err) {
+		t.Errorf("create that never left reported as outcome unknown: %v", err)
+	}
+}

@@ -190,24 +190,9 @@ func (c *Client) NameSearch(ctx context.Context, model, name string,
 	return results, err
 }
 
-// FieldInfo describes one field as fields_get returns it.
-type FieldInfo struct {
-	// String is the label shown to users, e.g. "Expected Revenue".
-	String string
-	// Type is the field type, e.g. "char", "many2one" or "selection".
-	Type     string
-	Required bool
-	Readonly bool
-	// Relation is the model a relational field points to, e.g.
-	// "res.partner", or "".
-	Relation string
-	// Selection lists the [key, label] pairs of a selection field.
-	Selection [][2]string
-}
-
 // UnmarshalJSON decodes the attributes of one field. Missing attributes
 // and false read as the zero value.
-func (f *FieldInfo) UnmarshalJSON(data []byte) error {
+func (f *Field) UnmarshalJSON(data []byte) error {
 	var raw struct {
 		String    Text `json:"string"`
 		Type      Text `json:"type"`
@@ -219,7 +204,7 @@ func (f *FieldInfo) UnmarshalJSON(data []byte) error {
 	if err := json.Unmarshal(data, &raw); err != nil {
 		return fmt.Errorf("decode field attributes: %w", err)
 	}
-	*f = FieldInfo{String: string(raw.String), Type: string(raw.Type),
+	*f = Field{Name: f.Name, String: string(raw.String), Type: string(raw.Type),
 		Relation: string(raw.Relation)}
 	f.Required, _ = raw.Required.(bool)
 	f.Readonly, _ = raw.Readonly.(bool)
@@ -246,19 +231,25 @@ func selectionText(v any) string {
 	return fmt.Sprint(v)
 }
 
-// FieldsGet returns the fields of model, with only the given attributes
-// (for example "string", "type", "required", "readonly", "relation" and
-// "selection"), or all of them when attributes is nil. Odoo leaves out
-// the fields restricted to groups that the user is not in.
+// FieldsGet returns the fields of model by name, with only the given
+// attributes (for example "string", "type", "required", "readonly",
+// "relation" and "selection"), or all of them when attributes is nil.
+// Odoo leaves out the fields restricted to groups that the user is not in.
 func (c *Client) FieldsGet(ctx context.Context, model string,
-	attributes []string) (map[string]FieldInfo, error) {
+	attributes []string) (map[string]Field, error) {
 	params := map[string]any{}
 	if attributes != nil {
 		params["attributes"] = attributes
 	}
-	var fields map[string]FieldInfo
-	err := c.Call(ctx, model, "fields_get", params, &fields)
-	return fields, err
+	var fields map[string]Field
+	if err := c.Call(ctx, model, "fields_get", params, &fields); err != nil {
+		return nil, err
+	}
+	for name, f := range fields {
+		f.Name = name
+		fields[name] = f
+	}
+	return fields, nil
 }
 
 // ContextGet calls res.users/context_get, which proves that the API key

@@ -2,11 +2,9 @@ package odoo
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
-	"net/http"
 	"slices"
 	"sync"
 	"time"
@@ -175,74 +173,7 @@ func (s *Schema) Fields(ctx context.Context,
 
 func (s *Schema) fetchFields(ctx context.Context,
 	model string) (map[string]Field, error) {
-	var raw map[string]json.RawMessage
-	params := map[string]any{"attributes": fieldAttributes}
-	if err := s.client.Call(ctx, model, "fields_get", params,
-		&raw); err != nil {
-		return nil, err
-	}
-
-	fields := make(map[string]Field, len(raw))
-	for name, attributes := range raw {
-		f, err := decodeField(name, attributes)
-		if err != nil {
-			return nil, &Error{Model: model, Method: "fields_get",
-				Status: http.StatusOK, Message: err.Error(), Err: err}
-		}
-		fields[name] = f
-	}
-	return fields, nil
-}
-
-// decodeField decodes the attributes of one field. Odoo leaves out
-// relation and selection where they do not apply. A required or readonly
-// attribute that is not a boolean reads as false.
-func decodeField(name string, data []byte) (Field, error) {
-	var attributes struct {
-		String    string          `json:"string"`
-		Type      string          `json:"type"`
-		Required  any             `json:"required"`
-		Readonly  any             `json:"readonly"`
-		Relation  string          `json:"relation"`
-		Selection json.RawMessage `json:"selection"`
-	}
-	if err := json.Unmarshal(data, &attributes); err != nil {
-		return Field{}, fmt.Errorf("decode field %q: %w", name, err)
-	}
-
-	f := Field{Name: name, String: attributes.String, Type: attributes.Type,
-		Relation: attributes.Relation}
-	f.Required, _ = attributes.Required.(bool)
-	f.Readonly, _ = attributes.Readonly.(bool)
-	if f.Type != "selection" || len(attributes.Selection) == 0 {
-		return f, nil
-	}
-
-	var options []json.RawMessage
-	if err := json.Unmarshal(attributes.Selection, &options); err != nil {
-		return Field{}, fmt.Errorf("decode selection of field %q: "+
-			"got %s, want a list", name, attributes.Selection)
-	}
-	for _, option := range options {
-		var pair []json.RawMessage
-		if err := json.Unmarshal(option, &pair); err != nil || len(pair) != 2 {
-			return Field{}, fmt.Errorf("decode selection of field %q: "+
-				"got %s, want [key, label]", name, option)
-		}
-		f.Selection = append(f.Selection,
-			[2]string{jsonScalarText(pair[0]), jsonScalarText(pair[1])})
-	}
-	return f, nil
-}
-
-// jsonScalarText returns a JSON string's value, or the JSON text of any
-// other value, such as an integer selection key.
-func jsonScalarText(raw json.RawMessage) string {
-	var s string
-	if json.Unmarshal(raw, &s) == nil {
-		return s
-	}
-	return string(raw)
+	return s.client.FieldsGet(ctx, model, fieldAttributes)
 }
 
 // Reference returns the reference list kind, in the list's order. The

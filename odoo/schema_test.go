@@ -2,6 +2,7 @@ package odoo
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"slices"
@@ -499,9 +500,10 @@ func TestNewSchemaDefaultTTL(t *testing.T) {
 }
 
 func TestDecodeFieldIntegerSelection(t *testing.T) {
-	got, err := decodeField("day", []byte(`{"type": "selection",
+	var got Field
+	err := json.Unmarshal([]byte(`{"type": "selection",
 		"string": "Day", "required": false, "readonly": "state == 'done'",
-		"selection": [[1, "Monday"], [2, "Tuesday"]]}`))
+		"selection": [[1, "Monday"], [2, "Tuesday"]]}`), &got)
 	if err != nil {
 		t.Fatalf("decode: %v", err)
 	}
@@ -513,8 +515,9 @@ func TestDecodeFieldIntegerSelection(t *testing.T) {
 		t.Error("readonly expression: got true, want false")
 	}
 
-	_, err = decodeField("bad", []byte(`{"type": "selection",
-		"selection": [["only key"]]}`))
+	var bad Field
+	err = json.Unmarshal([]byte(`{"type": "selection",
+		"selection": [["only key"]]}`), &bad)
 	if err == nil {
 		t.Error("malformed selection option: got no error")
 	}

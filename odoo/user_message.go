@@ -26,7 +26,7 @@ func (e *Error) UserMessage() string {
 	switch {
 	case IsDatabaseNotFound(e):
 		return "The Odoo database was not found. Check the database name."
-	case e.Status == http.StatusUnauthorized:
+	case e.Status == http.StatusUnauthorized, IsInvalidKey(e):
 		return "Odoo rejected the API key. Create a new key in Odoo " +
 			"(Preferences, Account Security) and connect again."
 	case e.Status == 0 && e.Err != nil:
