@@ -247,8 +247,8 @@ func runSide(b *testing.B, s *benchServer, op operation,
 	}
 }
 
-// runPaired runs the client and the raw side once per iteration, in turn
-// first, and times each of them.
+// runPaired runs the client and the raw side once each per iteration,
+// alternating which goes first, and times each call.
 func runPaired(b *testing.B, s *benchServer, op operation) {
 	s.sim.Restore(s.seeded)
 	var clientTime, rawTime time.Duration
@@ -265,7 +265,7 @@ func runPaired(b *testing.B, s *benchServer, op operation) {
 			s.sim.Restore(s.seeded)
 			b.StartTimer()
 		}
-		// Alternating the order cancels the cost that the first call
+		// Alternating the order evens out the cost that the first call
 		// leaves to the second, such as garbage to collect.
 		if i%2 == 0 {
 			timed(op.client, &clientTime)
@@ -330,7 +330,7 @@ func TestBenchBodiesMatchClient(t *testing.T) {
 		got := recorder.bodies
 		recorder.mu.Unlock()
 		if len(got) != len(tt.want) {
-			t.Errorf("bodies: got %q, want %d", got, len(tt.want))
+			t.Errorf("bodies: got %q, want %d bodies", got, len(tt.want))
 			continue
 		}
 		for i, want := range tt.want {
