@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/crmbot/crmbot/adapters/console"
@@ -17,6 +18,7 @@ import (
 // app is a wired bot: state, Odoo, understanding, engine and service.
 type app struct {
 	odoo    *odoo.Client
+	mapping map[string]conversation.IntentMapping
 	store   *conversation.BoltStore
 	engine  *conversation.Engine
 	service *bot.Service
@@ -65,6 +67,7 @@ func newApp(ctx context.Context, cfg appConfig) (*app, error) {
 	}
 	return &app{
 		odoo:    client,
+		mapping: cfg.mapping,
 		store:   store,
 		engine:  engine,
 		service: bot.NewService(engine, cfg.log),
@@ -95,6 +98,33 @@ func (a *app) checkOdoo(ctx context.Context) error {
 		return nil
 	}
 	a.log.Info("odoo credentials accepted", "uid", info["uid"], "tz", info["tz"])
+	return a.checkMapping(ctx)
+}
+
+// checkMapping stops the start when a configured mapping names fields
+// that Odoo does not have or cannot take, since every confirmed action of
+// that intent would fail. A failure to read the fields is only logged.
+func (a *app) checkMapping(ctx context.Context) error {
+	if len(a.mapping) == 0 {
+		return nil
+	}
+	results, err := validateMapping(ctx, a.odoo, a.mapping)
+	if err != nil {
+		return err
+	}
+	var faults []string
+	for _, r := range results {
+		for _, p := range r.problems {
+			if p.Err != nil {
+				a.log.Warn("read odoo fields for the mapping check", "intent", r.intent.Name, "error", p.Err)
+				continue
+			}
+			faults = append(faults, r.intent.Name+": "+p.Message)
+		}
+	}
+	if len(faults) > 0 {
+		return fmt.Errorf("mapping does not fit odoo: %s; run crmbot check for details", strings.Join(faults, "; "))
+	}
 	return nil
 }
 

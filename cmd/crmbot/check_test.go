@@ -100,3 +100,20 @@ func TestCheckUnreachableServer(t *testing.T) {
 		t.Errorf("check against a stopped server: %v\n%s", err, out)
 	}
 }
+
+func TestRunRejectsBadMapping(t *testing.T) {
+	sim, url := startSim(t)
+	cfg := writeConfig(t, fmt.Sprintf(`platform: console
+odoo: {url: %q, database: %q}
+state: {path: %q}
+mapping:
+  create_customer:
+    fields: {phone: x_mobile}
+`, url, sim.Database(), filepath.Join(t.TempDir(), "state.db")))
+	t.Setenv(envOdooKey, sim.AdminKey())
+	var stdout, stderr bytes.Buffer
+	err := run(context.Background(), []string{"run", "--config", cfg}, strings.NewReader("help\n"), &stdout, &stderr)
+	if err == nil || !strings.Contains(err.Error(), `res.partner has no field "x_mobile"`) {
+		t.Errorf("run with a bad mapping: %v, want the missing field named", err)
+	}
+}
