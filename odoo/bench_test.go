@@ -3,6 +3,7 @@ package odoo_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -161,7 +162,19 @@ func clientSearchRead(tb testing.TB, s *benchServer) {
 }
 
 func rawSearchRead(tb testing.TB, s *benchServer) {
-	s.post(tb, "res.partner", "search_read", searchReadBody)
+	var rows []map[string]any
+	s.decode(tb, s.post(tb, "res.partner", "search_read", searchReadBody), &rows)
+	if len(rows) != 10 {
+		tb.Fatalf("search_read: got %d rows, want 10", len(rows))
+	}
+}
+
+// decode unmarshals a response as a hand-written caller would: with
+// encoding/json into generic values. Using a result needs this much.
+func (s *benchServer) decode(tb testing.TB, raw []byte, v any) {
+	if err := json.Unmarshal(raw, v); err != nil {
+		tb.Fatalf("decode %s: %v", raw, err)
+	}
 }
 
 func clientCreatePartner(tb testing.TB, s *benchServer) {
@@ -172,7 +185,8 @@ func clientCreatePartner(tb testing.TB, s *benchServer) {
 }
 
 func rawCreatePartner(tb testing.TB, s *benchServer) {
-	s.post(tb, "res.partner", "create", createPartnerBody)
+	var ids []int64
+	s.decode(tb, s.post(tb, "res.partner", "create", createPartnerBody), &ids)
 }
 
 // clientCRMAction finds a partner by email, creates an opportunity for it
@@ -198,14 +212,15 @@ func clientCRMAction(tb testing.TB, s *benchServer) {
 // rawCRMAction sends the requests of clientCRMAction. It uses the known
 // partner id, and decodes only the lead id from create's "[id]".
 func rawCRMAction(tb testing.TB, s *benchServer) {
-	s.post(tb, "res.partner", "search_read", findPartnerBody)
-	created := s.post(tb, "crm.lead", "create", createLeadBody)
-	leadID, err := strconv.ParseInt(
-		string(bytes.Trim(bytes.TrimSpace(created), "[]")), 10, 64)
-	if err != nil {
-		tb.Fatalf("create lead: decode id from %s: %v", created, err)
+	var partners []map[string]any
+	s.decode(tb, s.post(tb, "res.partner", "search_read", findPartnerBody), &partners)
+	var ids []int64
+	s.decode(tb, s.post(tb, "crm.lead", "create", createLeadBody), &ids)
+	if len(ids) != 1 {
+		tb.Fatalf("create lead: got ids %v", ids)
 	}
-	s.post(tb, "crm.lead", "action_set_won", setWonBody(leadID))
+	var won any
+	s.decode(tb, s.post(tb, "crm.lead", "action_set_won", setWonBody(ids[0])), &won)
 }
 
 func setWonBody(leadID int64) []byte {

@@ -311,7 +311,7 @@ func (c *Client) post(ctx context.Context, model, method string,
 		_, _ = io.Copy(io.Discard, resp.Body)
 		return nil
 	}
-	if err := json.NewDecoder(resp.Body).Decode(result); err != nil {
+	if err := decodeResult(json.NewDecoder(resp.Body), result); err != nil {
 		return &Error{Model: model, Method: method, Status: resp.StatusCode,
 			Message: "decode response: " + err.Error(), Err: err,
 			OutcomeUnknown: !repeatable[method]}

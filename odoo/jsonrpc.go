@@ -242,7 +242,7 @@ func (c *Client) postJSONRPC(ctx context.Context, model, method string,
 		// Odoo leaves "result" out when the method returns None.
 		raw = json.RawMessage("null")
 	}
-	if err := json.Unmarshal(raw, result); err != nil {
+	if err := decodeResult(json.NewDecoder(bytes.NewReader(raw)), result); err != nil {
 		return &Error{Model: model, Method: method, Status: resp.StatusCode,
 			Message: "decode result: " + err.Error(), Err: err}
 	}

@@ -150,17 +150,25 @@ func (c *Client) SearchRead(ctx context.Context, model string,
 // exactly, so that large ids keep every digit.
 func (c *Client) callRecords(ctx context.Context, model, method string,
 	params map[string]any) ([]Record, error) {
-	var raw json.RawMessage
-	if err := c.Call(ctx, model, method, params, &raw); err != nil {
+	var records []Record
+	if err := c.Call(ctx, model, method, params, withNumbers{&records}); err != nil {
 		return nil, err
 	}
-	var records []Record
-	if err := decodeNumbers(raw, &records); err != nil {
-		return nil, &Error{Model: model, Method: method,
-			Status:  http.StatusOK,
-			Message: "decode records: " + err.Error(), Err: err}
-	}
 	return records, nil
+}
+
+// withNumbers wraps a result that Call decodes with json.Number for
+// numbers, so that ids and amounts keep their exact text, in one pass.
+type withNumbers struct{ v any }
+
+// decodeResult decodes one JSON value from dec into result, honouring
+// withNumbers.
+func decodeResult(dec *json.Decoder, result any) error {
+	if w, ok := result.(withNumbers); ok {
+		dec.UseNumber()
+		result = w.v
+	}
+	return dec.Decode(result)
 }
 
 // SearchCount returns the number of records matching domain.
