@@ -49,6 +49,12 @@ func (s *Server) serveJSONRPC(w http.ResponseWriter, r *http.Request) {
 		s.dropConnection(w, model, method)
 		return
 	}
+	if rpcErr != nil && rpcErr.html != "" {
+		// A proxy failure (502, 503, 504) is an HTML page on every
+		// endpoint: the proxy in front of Odoo knows nothing of JSON-RPC.
+		writeHTML(w, rpcErr.status, rpcErr.html)
+		return
+	}
 	if rpcErr != nil {
 		s.logger.Debug("odoo json-rpc call failed",
 			"service", req.Params.Service, "method", req.Params.Method,

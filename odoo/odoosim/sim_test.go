@@ -223,3 +223,26 @@ func TestRecordPage(t *testing.T) {
 		t.Errorf("missing record status = %d, want 404", resp.StatusCode)
 	}
 }
+
+func TestJSONRPCProxyFailureIsHTML(t *testing.T) {
+	s := New(Options{})
+	url, err := s.Start("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	s.InjectError("res.partner", "search_count", ErrUnavailable, "maintenance")
+	body := `{"jsonrpc":"2.0","method":"call","id":1,"params":{"service":"object","method":"execute_kw",` +
+		`"args":["` + s.Database() + `",2,"` + s.AdminKey() + `","res.partner","search_count",[[]]]}}`
+	resp, err := http.Post(url+"/jsonrpc", "application/json", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusServiceUnavailable {
+		t.Errorf("status = %d, want 503", resp.StatusCode)
+	}
+	if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/html") {
+		t.Errorf("Content-Type = %q, want an HTML page", ct)
+	}
+}
