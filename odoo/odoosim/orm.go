@@ -149,7 +149,7 @@ func (e *env) create(m *model, valsList []map[string]any) ([]int64,
 		if err := e.assign(m, r, vals); err != nil {
 			return nil, err
 		}
-		if err := e.checkRequired(m, r, vals); err != nil {
+		if err := e.checkConstraints(m, r, vals); err != nil {
 			return nil, err
 		}
 		r["create_date"] = e.nowText()
@@ -187,6 +187,22 @@ func (e *env) assign(m *model, r row, vals map[string]any) *rpcError {
 		}
 	}
 	return e.onChange(m, r, vals)
+}
+
+// checkConstraints runs the required-field check and the database check
+// constraints that Odoo 19 declares on the simulated models.
+func (e *env) checkConstraints(m *model, r row, vals map[string]any) *rpcError {
+	if err := e.checkRequired(m, r, vals); err != nil {
+		return err
+	}
+	if m.name == "crm.lead" {
+		// crm.lead's check_probability constraint: 0 <= probability <= 100.
+		if p, ok := asFloat(r["probability"]); ok && (p < 0 || p > 100) {
+			return errValidation("The operation cannot be completed: " +
+				"The probability of closing the deal should be between 0% and 100%!")
+		}
+	}
+	return nil
 }
 
 // checkRequired fails when a required field is empty after defaults.
@@ -228,7 +244,7 @@ func (e *env) write(m *model, ids []int64, vals map[string]any) *rpcError {
 		if err := e.assign(m, r, vals); err != nil {
 			return err
 		}
-		if err := e.checkRequired(m, r, vals); err != nil {
+		if err := e.checkConstraints(m, r, vals); err != nil {
 			return err
 		}
 		r["write_date"] = e.nowText()

@@ -2,6 +2,7 @@ package odoosim
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -244,5 +245,27 @@ func TestJSONRPCProxyFailureIsHTML(t *testing.T) {
 	}
 	if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/html") {
 		t.Errorf("Content-Type = %q, want an HTML page", ct)
+	}
+}
+
+func TestLeadProbabilityConstraint(t *testing.T) {
+	s := New(Options{})
+	h := s.Handler()
+	for _, tt := range []struct {
+		probability float64
+		status      int
+	}{{-1, http.StatusUnprocessableEntity}, {101, http.StatusUnprocessableEntity}, {0, http.StatusOK}, {100, http.StatusOK}} {
+		body := fmt.Sprintf(`{"vals_list":[{"name":"P","type":"opportunity","probability":%v}]}`, tt.probability)
+		req := httptest.NewRequest(http.MethodPost, "/json/2/crm.lead/create", strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "bearer "+s.AdminKey())
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code != tt.status {
+			t.Errorf("probability %v: status %d, want %d: %s", tt.probability, rec.Code, tt.status, rec.Body)
+		}
+		if tt.status != http.StatusOK && !strings.Contains(rec.Body.String(), "between 0% and 100%") {
+			t.Errorf("probability %v: body %s does not name the constraint", tt.probability, rec.Body)
+		}
 	}
 }
