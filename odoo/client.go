@@ -220,7 +220,8 @@ func (c *Client) encodeParams(model, method string, v any) ([]byte, error) {
 
 // retry runs send until it succeeds, up to maxTries times, while the
 // failure is transient and repeating the call is safe: always when
-// isRepeatable, otherwise only when the request never left this host.
+// isRepeatable, otherwise only when Odoo rolled the call back or the
+// request never left this host.
 func (c *Client) retry(ctx context.Context, model, method string,
 	isRepeatable bool, send func() error) error {
 	wait := c.backoff
@@ -250,13 +251,22 @@ func shouldRetry(isRepeatable bool, err error) bool {
 	if isRepeatable {
 		return true
 	}
-	// Any method may be resent when the request never left this host.
 	e := asError(err)
-	return e != nil && e.Status == 0 && isNotSent(e.Err)
+	if e == nil {
+		return false
+	}
+	// A serialization failure (409, or its name on JSON-RPC) means Odoo
+	// rolled the transaction back, so nothing was applied.
+	if e.Status == http.StatusConflict || e.Name == nameSerialization {
+		return true
+	}
+	// Any method may be resent when the request never left this host.
+	return e.Status == 0 && isNotSent(e.Err)
 }
 
 // repeatable lists the methods whose repetition cannot change the result:
-// reads and searches, and write, which sets the same values again.
+// reads and searches. A write is not among them: x2many commands in it
+// can create or link records, and server actions can run on it.
 var repeatable = map[string]bool{
 	"read":         true,
 	"search":       true,
@@ -265,7 +275,6 @@ var repeatable = map[string]bool{
 	"name_search":  true,
 	"fields_get":   true,
 	"context_get":  true,
-	"write":        true,
 	"default_get":  true,
 }
 

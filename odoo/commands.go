@@ -1,9 +1,10 @@
 package odoo
 
 // Command is one entry of the command list that writes a one2many or
-// many2many field, such as tag_ids: a plain list of ids is not accepted
-// there. Build commands with the Command* functions and pass a []Command
-// as the field's value to Create or Write.
+// many2many field, such as tag_ids. Build commands with the Command*
+// functions and pass a []Command as the field's value to Create or Write;
+// unlike a plain list of ids, commands say whether to add, remove or
+// replace links.
 type Command []any
 
 // CommandCreate creates a record with vals and links it.

@@ -61,3 +61,36 @@ func TestX2ManyCommands(t *testing.T) {
 		}
 	}
 }
+
+func TestLostWriteNotResent(t *testing.T) {
+	sim := odoosim.New(odoosim.Options{})
+	url, err := sim.Start("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sim.Close()
+	c, err := odoo.New(odoo.Config{URL: url, Database: sim.Database(), APIKey: sim.AdminKey()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	lead, err := c.Create(ctx, "crm.lead", map[string]any{"name": "Lost write", "type": "lead"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sim.LoseNextResponse("crm.lead", "write")
+	err = c.Write(ctx, "crm.lead", []int64{lead}, map[string]any{
+		"tag_ids": []odoo.Command{odoo.CommandCreate(map[string]any{"name": "ProbeTag"})}})
+	if !odoo.IsOutcomeUnknown(err) {
+		t.Errorf("write whose response was lost: got %v, want an outcome-unknown error", err)
+	}
+	var probes int
+	for _, tag := range sim.Records("crm.tag") {
+		if tag["name"] == "ProbeTag" {
+			probes++
+		}
+	}
+	if probes != 1 {
+		t.Errorf("tags created by one write: got %d, want 1", probes)
+	}
+}

@@ -195,6 +195,15 @@ func (e *env) checkConstraints(m *model, r row, vals map[string]any) *rpcError {
 	if err := e.checkRequired(m, r, vals); err != nil {
 		return err
 	}
+	if m.name == "crm.tag" {
+		// crm.tag's unique constraint on name.
+		self, _ := asInt(r["id"])
+		for id, other := range e.db.tables[m.name].rows {
+			if id != self && other["name"] == r["name"] {
+				return errValidation("The operation cannot be completed: Tag name already exists!")
+			}
+		}
+	}
 	if m.name == "crm.lead" {
 		// crm.lead's check_probability constraint: 0 <= probability <= 100.
 		if p, ok := asFloat(r["probability"]); ok && (p < 0 || p > 100) {

@@ -269,3 +269,23 @@ func TestLeadProbabilityConstraint(t *testing.T) {
 		}
 	}
 }
+
+func TestTagNameUnique(t *testing.T) {
+	s := New(Options{})
+	h := s.Handler()
+	create := func(name string) int {
+		req := httptest.NewRequest(http.MethodPost, "/json/2/crm.tag/create",
+			strings.NewReader(`{"vals_list":[{"name":"`+name+`"}]}`))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "bearer "+s.AdminKey())
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		return rec.Code
+	}
+	if got := create("Unique Tag"); got != http.StatusOK {
+		t.Fatalf("first create: status %d", got)
+	}
+	if got := create("Unique Tag"); got != http.StatusUnprocessableEntity {
+		t.Errorf("second create of the same name: status %d, want 422", got)
+	}
+}
