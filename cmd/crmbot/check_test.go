@@ -117,3 +117,30 @@ mapping:
 		t.Errorf("run with a bad mapping: %v, want the missing field named", err)
 	}
 }
+
+func TestCheckWrongDatabase(t *testing.T) {
+	sim, url := startSim(t)
+	cfg := writeConfig(t, fmt.Sprintf("platform: console\nodoo: {url: %q, database: nope}\n", url))
+	t.Setenv(envOdooKey, sim.AdminKey())
+	var stdout, stderr bytes.Buffer
+	err := run(context.Background(), []string{"check", "--config", cfg}, nil, &stdout, &stderr)
+	if err == nil || !strings.Contains(stdout.String(), `has no database "nope"`) {
+		t.Errorf("check with a wrong database: %v\n%s", err, stdout.String())
+	}
+}
+
+func TestCheckMissingCRMModule(t *testing.T) {
+	sim, url := startSim(t)
+	if err := sim.SetModuleState("crm", "uninstalled"); err != nil {
+		t.Fatal(err)
+	}
+	out, err := runCheckOn(t, sim, url, "", sim.AdminKey())
+	if err == nil {
+		t.Fatalf("check passed without the crm module:\n%s", out)
+	}
+	for _, want := range []string{"FAIL  module crm is not installed", "FAIL  rights on crm.lead: the model does not exist"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output does not contain %q:\n%s", want, out)
+		}
+	}
+}

@@ -91,7 +91,11 @@ func (c *checker) result() error {
 // checkServer reports the server version and the transport in use.
 func (c *checker) checkServer(ctx context.Context) bool {
 	v, err := c.client.Version(ctx)
-	if err != nil {
+	switch {
+	case odoo.IsDatabaseNotFound(err):
+		c.report(fail, "server %s has no database %q: check odoo.database", c.cfg.Odoo.URL, c.cfg.Odoo.Database)
+		return false
+	case err != nil:
 		c.report(fail, "server %s is not reachable: %v", c.cfg.Odoo.URL, err)
 		return false
 	}
@@ -100,11 +104,18 @@ func (c *checker) checkServer(ctx context.Context) bool {
 		c.report(fail, "Odoo %s is too old: crmbot needs Odoo 16 or newer", v.Version)
 	}
 	transport, err := c.client.Transport(ctx)
-	if err != nil {
+	switch {
+	case odoo.IsDatabaseNotFound(err):
+		c.report(fail, "server %s has no database %q: check odoo.database", c.cfg.Odoo.URL, c.cfg.Odoo.Database)
+		return false
+	case err != nil:
 		c.report(fail, "transport: %v", err)
 		return false
+	case c.cfg.Odoo.Transport == odoo.TransportAuto:
+		c.report(pass, "transport %s (chosen by auto from the server version)", transport)
+	default:
+		c.report(pass, "transport %s", transport)
 	}
-	c.report(pass, "transport %s", transport)
 	return true
 }
 
@@ -112,6 +123,9 @@ func (c *checker) checkServer(ctx context.Context) bool {
 func (c *checker) checkCredentials(ctx context.Context) bool {
 	info, err := c.client.ContextGet(ctx)
 	switch {
+	case odoo.IsInvalidKey(err) && c.cfg.Odoo.Login != "":
+		c.report(fail, "credentials: Odoo rejected login %q with the API key in %s (%v); check odoo.login and the key", c.cfg.Odoo.Login, envOdooKey, err)
+		return false
 	case odoo.IsInvalidKey(err):
 		c.report(fail, "credentials: Odoo rejected the API key in %s; create a new key in Odoo (Preferences, Account Security)", envOdooKey)
 		return false
@@ -241,9 +255,18 @@ func (c *checker) checkRights(ctx context.Context) {
 		if odoo.IsNotFound(err) {
 			err = c.client.Call(ctx, model, "has_access", map[string]any{"operation": "create"}, &allowed)
 		}
+		var missing bool
+		if odoo.IsNotFound(err) {
+			_, modelErr := c.client.SearchCount(ctx, model, nil)
+			missing = odoo.IsNotFound(modelErr)
+		}
 		switch {
+		case missing:
+			c.report(fail, "rights on %s: the model does not exist on this server (is its module installed?)", model)
 		case odoo.IsNotFound(err):
-			c.report(note, "rights on %s could not be checked: the server has neither check_access_rights nor has_access", model)
+			// Unverified rights are not a pass: the exit status must not
+			// promise what was not checked.
+			c.report(fail, "rights on %s could not be checked: the server has neither check_access_rights nor has_access; verify by hand that the bot's user may create %s records", model, model)
 		case err != nil:
 			c.report(fail, "rights on %s: %v", model, err)
 		case allowed:

@@ -28,8 +28,8 @@ func runSimulator(ctx context.Context, args []string, stdout, stderr io.Writer) 
 
 	fmt.Fprintf(stdout, `Odoo 19 simulator at %s
   database:  %s
-  users:     Mitchell Admin (uid %d, administrator)  API key %s
-             Sales One (uid %d, salesperson, own leads only)  API key %s
+  users:     Mitchell Admin (uid %d, login admin, administrator)  API key %s
+             Sales One (uid %d, login sales1, salesperson, own leads only)  API key %s
 Data lives in memory until the simulator stops (Ctrl-C).
 Try it with crmbot run: set odoo.url to %s and odoo.database to %s, and
 export CRMBOT_ODOO_API_KEY=%s
