@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"strings"
 
 	"github.com/crmbot/crmbot/conversation"
@@ -14,12 +15,30 @@ import (
 // are safe to show in a chat.
 type OdooBackend struct {
 	Client *odoo.Client
+	// Logger receives each failed call, with Odoo's traceback at debug
+	// level. Nil discards them.
+	Logger *slog.Logger
+}
+
+// fail logs err and classifies it for the engine.
+func (b OdooBackend) fail(model, op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	if b.Logger != nil {
+		b.Logger.Warn("odoo call failed", "model", model, "op", op, "error", err)
+		var oe *odoo.Error
+		if errors.As(err, &oe) && oe.Debug != "" {
+			b.Logger.Debug("odoo traceback", "model", model, "op", op, "traceback", oe.Debug)
+		}
+	}
+	return classify(err)
 }
 
 // Create writes one record and returns its id.
 func (b OdooBackend) Create(ctx context.Context, model string, vals map[string]any) (int64, error) {
 	id, err := b.Client.Create(ctx, model, vals)
-	return id, classify(err)
+	return id, b.fail(model, "create", err)
 }
 
 // FindPartners returns partners whose name contains name, companies first.
@@ -29,7 +48,7 @@ func (b OdooBackend) FindPartners(ctx context.Context, name string, limit int) (
 		[]string{"name", "display_name", "email", "phone", "city", "is_company"},
 		odoo.SearchOptions{Limit: limit, Order: "is_company desc, id desc"})
 	if err != nil {
-		return nil, classify(err)
+		return nil, b.fail("res.partner", "find partners", err)
 	}
 	refs := make([]conversation.Ref, 0, len(rows))
 	for _, r := range rows {
@@ -64,7 +83,7 @@ func (b OdooBackend) FindRecord(ctx context.Context, model string, match map[str
 	rows, err := b.Client.SearchRead(ctx, model, domain, []string{"id"},
 		odoo.SearchOptions{Limit: 1, Order: "id desc"})
 	if err != nil {
-		return 0, false, classify(err)
+		return 0, false, b.fail(model, "find record", err)
 	}
 	if len(rows) == 0 {
 		return 0, false, nil

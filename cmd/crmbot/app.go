@@ -51,7 +51,7 @@ func newApp(ctx context.Context, cfg appConfig) (*app, error) {
 	}
 	engine, err := conversation.NewEngine(conversation.Config{
 		Store:        store,
-		Backend:      bot.OdooBackend{Client: client},
+		Backend:      bot.OdooBackend{Client: client, Logger: cfg.log},
 		Understander: newUnderstander(cfg),
 		Region:       cfg.region,
 		Location:     cfg.location,
