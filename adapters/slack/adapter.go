@@ -168,7 +168,7 @@ type chatLocks struct {
 	last map[string]chan struct{}
 }
 
-// closed is a channel that never blocks a receive.
+// closed is a closed channel, so a receive from it returns at once.
 var closed = func() chan struct{} {
 	c := make(chan struct{})
 	close(c)

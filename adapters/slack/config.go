@@ -54,9 +54,9 @@ type Config struct {
 	HTTPClient *http.Client
 
 	// Dedupe reports whether key was seen before and records it, so that
-	// a message or click delivered twice is handled once. Keys are at most
-	// a few dozen bytes. Nil means an in-memory set that forgets keys after
-	// an hour. A durable implementation also drops repeats across restarts.
+	// a message or click delivered twice is handled once. Keys are short strings
+	// such as "message:C123:1718000000.000100". Nil means an in-memory set
+	// that drops keys after an hour. A durable implementation also drops repeats across restarts.
 	Dedupe func(key string) bool
 }
 

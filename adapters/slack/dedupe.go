@@ -10,7 +10,7 @@ import (
 // so an hour leaves a wide margin.
 const dedupeTTL = time.Hour
 
-// seenSet is an in-memory set of keys that forgets each key ttl after it
+// seenSet is an in-memory set of keys that drops each key ttl after it
 // was added. It is safe for concurrent use.
 type seenSet struct {
 	ttl time.Duration
@@ -40,8 +40,8 @@ func (s *seenSet) seen(key string) bool {
 	return false
 }
 
-// pruneLocked drops expired keys, at most once per ttl/10, so memory stays
-// bounded by the keys of one ttl.
+// pruneLocked drops expired keys, at most once per ttl/10, so memory holds about
+// the keys added within 1.1 ttl.
 func (s *seenSet) pruneLocked(now time.Time) {
 	if now.Before(s.nextPrune) {
 		return

@@ -10,9 +10,9 @@
 // # Delivery
 //
 // In Socket Mode every envelope is acknowledged at once, before any other
-// work, and handled afterwards in its own goroutine, so a slow handler (an
-// LLM call, a slow Odoo) never delays an acknowledgement and Slack does
-// not deliver the envelope again. In http mode, Handler checks the
+// work, and handled afterwards in its own goroutine. A slow handler (an
+// LLM call, a slow Odoo) therefore never delays an acknowledgement, and
+// Slack does not deliver the envelope again. In http mode, Handler checks the
 // X-Slack-Signature of every request with slack.NewSecretsVerifier: a
 // request that is unsigned, badly signed or more than 5 minutes old gets
 // 401 and is not handled. A valid request is answered with 200 at once
@@ -33,10 +33,10 @@
 //   - message with channel_type "im": a direct message. Its ChatID is the
 //     DM channel, or "<channel>:<thread_ts>" in a thread of the DM.
 //   - app_mention: a mention in a channel. The leading "<@BOT>" is removed
-//     from the text. The bot answers in a thread under the mention, or in
+//     from the text. The bot replies in a thread under the mention, or in
 //     the mention's thread, and ChatID is "<channel>:<thread ts>".
 //   - message in a channel thread where the bot has talked in the last
-//     24 hours: an answer in that conversation, even without a mention.
+//     24 hours: a reply in that conversation, even without a mention.
 //     Other channel messages are skipped, since the mention covers them.
 //   - messages from bots, including the bot itself, messages with a
 //     subtype such as message_changed or message_deleted (thread_broadcast
@@ -60,7 +60,7 @@
 // token is empty or longer than 2000 characters is left out and logged,
 // because Slack rejects a message with an invalid button.
 //
-// A click is answered at once (the Socket Mode ack or the HTTP 200), then
+// A click gets its response at once (the Socket Mode ack or the HTTP 200), then
 // handled. A reply with ReplaceSource updates the clicked message with
 // chat.update, which removes its buttons. Other replies are posted with
 // chat.postMessage in the same channel and thread. When the update fails,

@@ -26,7 +26,7 @@ const httpShutdownTimeout = 5 * time.Second
 // requests at POST /slack/events and interactivity requests at POST
 // /slack/interactions. Every request must carry a valid X-Slack-Signature
 // made with Config.SigningSecret less than 5 minutes ago; any other gets
-// 401 and is not handled. Valid requests are answered at once and handled
+// 401 and is not handled. Valid requests get 200 at once and are handled
 // afterwards, well within the 3 seconds Slack waits. Run serves it on
 // Config.Addr; a caller with its own server can mount it instead.
 func (a *Adapter) Handler() http.Handler {
@@ -62,7 +62,7 @@ func (a *Adapter) runHTTP(ctx context.Context) error {
 }
 
 // verifiedBody reads r's body and checks its signature. On failure it
-// answers 401, logs the reason and returns false.
+// responds with 401, logs the reason and returns false.
 func (a *Adapter) verifiedBody(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxRequestBody))
 	if err != nil {
@@ -92,7 +92,7 @@ func verifySignature(h http.Header, body []byte, secret string) error {
 	return sv.Ensure()
 }
 
-// serveEvents answers an Events API request: the challenge of a
+// serveEvents responds to an Events API request with the challenge of a
 // url_verification, or 200 at once for an event_callback, which is then
 // handled in the background.
 func (a *Adapter) serveEvents(w http.ResponseWriter, r *http.Request) {
@@ -125,7 +125,7 @@ func (a *Adapter) serveEvents(w http.ResponseWriter, r *http.Request) {
 	a.onEventsAPI(ev, retry)
 }
 
-// serveInteractions answers an interactivity request with 200 at once
+// serveInteractions responds to an interactivity request with 200 at once
 // and handles the click in the background.
 func (a *Adapter) serveInteractions(w http.ResponseWriter, r *http.Request) {
 	body, ok := a.verifiedBody(w, r)

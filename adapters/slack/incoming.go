@@ -59,7 +59,7 @@ func (m incoming) direct() bool { return m.channelType == "im" }
 // conversationTS returns the ts of the thread that the bot's replies go
 // to, or "" for a reply in the DM itself. A mention outside a thread
 // starts a thread under the mention, so the channel stays readable and
-// the answers that follow belong to the same conversation.
+// the replies that follow belong to the same conversation.
 func (m incoming) conversationTS() string {
 	if m.threadTS != "" || m.direct() {
 		return m.threadTS
@@ -91,8 +91,8 @@ func (a *Adapter) skipReason(m incoming) string {
 		return "edited"
 	case m.kind == "app_mention" || m.direct():
 		return ""
-	// A channel message without a mention is for the bot only as an
-	// answer in a thread where the bot is talking.
+	// A channel message without a mention is for the bot only as a
+	// reply in a thread where the bot is talking.
 	case m.threadTS == "" || !a.threads.active(chatID(m.channel, m.threadTS)):
 		return "channel message outside the bot's threads"
 	}

@@ -18,7 +18,7 @@ const (
 	maxRetryAfter = 30 * time.Second
 )
 
-// target is where the replies to one event go.
+// target is the destination of the replies to one event.
 type target struct {
 	channel string
 	// threadTS is the thread's ts, or "" to post in the channel itself.

@@ -5,8 +5,8 @@ import (
 	"time"
 )
 
-// threadTTL is how long the adapter keeps answering plain replies in a
-// thread after its last message there.
+// threadTTL is how long the adapter keeps handling replies without a
+// mention in a thread after its last message there.
 const threadTTL = 24 * time.Hour
 
 // threadSet records the channel threads where the bot talks, keyed by

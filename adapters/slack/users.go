@@ -18,13 +18,13 @@ const userCacheTTL = 12 * time.Hour
 // userInfoTimeout bounds one users.info call.
 const userInfoTimeout = 5 * time.Second
 
-// userInfo is what the adapter needs of a Slack user.
+// userInfo is the name and locale of a Slack user.
 type userInfo struct {
 	name   string
 	locale string
 }
 
-// userCache calls users.info once per user and keeps the answer for ttl.
+// userCache calls users.info once per user and caches the result for ttl.
 // Concurrent lookups of the same user share one call. Failed calls are not
 // cached, so the next event tries again.
 type userCache struct {
@@ -76,7 +76,7 @@ func (c *userCache) lookup(ctx context.Context, userID string) (userInfo, error)
 }
 
 // fetch calls users.info for one entry. It runs without the caller's
-// cancellation, so other callers waiting on the entry get an answer.
+// cancellation, so other callers waiting on the entry get a result.
 func (c *userCache) fetch(ctx context.Context, userID string, e *userEntry) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), userInfoTimeout)
 	defer cancel()

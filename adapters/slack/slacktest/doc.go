@@ -17,12 +17,11 @@
 //     apps.connections.open gets invalid_auth too;
 //   - an unknown user on users.info gets user_not_found;
 //   - a message without text and blocks gets no_text;
-//   - blocks over Block Kit's limits get invalid_blocks: more than 50
-//     blocks, section text over 3000 characters, more than 10 fields or a
-//     field over 2000 characters, more than 25 elements in an actions
-//     block, a button label over 75 characters, an action_id or block_id
-//     over 255 characters, a button value over 2000 characters, or a
-//     block_id used twice;
+//   - blocks over Block Kit's limits get invalid_blocks. The limits are
+//     50 blocks, 3000 characters of section text, 10 fields of up to 2000
+//     characters, 25 elements in an actions block, 75 characters of button
+//     label, 255 characters of action_id or block_id, and 2000 characters
+//     of button value. A block_id used twice is invalid too;
 //   - chat.update on a message that does not exist or was deleted gets
 //     message_not_found.
 //

@@ -180,7 +180,7 @@ func (s *Server) clickPayloadLocked(m *Message, value, user string) (json.RawMes
 		"channel":    map[string]any{"id": m.Channel, "name": m.Channel},
 		"message":    messageJSON(m),
 		"state":      map[string]any{"values": map[string]any{}},
-		// The bot must answer through the Web API, so the response URL
+		// The bot must reply through the Web API, so the response URL
 		// points at the fake, where it is not served.
 		"response_url": s.srv.URL + "/response/" + strconv.Itoa(s.lastSeq),
 		"actions": []map[string]any{{

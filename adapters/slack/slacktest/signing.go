@@ -29,21 +29,21 @@ type httpTarget struct {
 	client  *http.Client
 }
 
-// Response is the bot's answer to one HTTP delivery.
+// Response is the bot's HTTP response to one delivery.
 type Response struct {
 	EnvelopeID string
 	Path       string
 	// Status is the HTTP status, or 0 when the request failed.
 	Status int
 	Body   string
-	// Elapsed is the time from sending the request to reading the answer.
+	// Elapsed is the time from sending the request to reading the response.
 	Elapsed time.Duration
 }
 
 // DeliverHTTP makes later events go to baseURL + EventsPath and clicks to
 // baseURL + InteractionsPath, as Events API and interactivity requests
 // signed with secret, instead of over Socket Mode. Each delivery waits for
-// the bot's answer, which Responses returns.
+// the bot's response, which Responses returns.
 func (s *Server) DeliverHTTP(baseURL, secret string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -134,7 +134,7 @@ func (s *Server) ping(c *socketConn) {
 		interval = DefaultPingInterval
 	}
 	// The first ping goes out at once, so a client that checks for pings
-	// soon after connecting sees one.
+	// soon after connecting finds one.
 	for {
 		err := c.ws.WriteControl(websocket.PingMessage, []byte("ping"),
 			time.Now().Add(writeTimeout))
