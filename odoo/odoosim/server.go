@@ -256,3 +256,18 @@ func (s *Server) Close() error {
 	s.logger.Info("odoo simulator stopped", "database", s.database)
 	return err
 }
+
+// ExpireKey makes the API key of user uid stop working, as when it expires
+// or is revoked in Odoo: calls with it get the same 401 "Invalid apikey"
+// (JSON-2) or AccessDenied (JSON-RPC) as a wrong key. It returns a new key
+// for the user, or "" when there is no such user.
+func (s *Server) ExpireKey(uid int64) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u, ok := s.users[uid]
+	if !ok {
+		return ""
+	}
+	u.key = newKey()
+	return u.key
+}

@@ -289,3 +289,27 @@ func TestTagNameUnique(t *testing.T) {
 		t.Errorf("second create of the same name: status %d, want 422", got)
 	}
 }
+
+func TestExpiredKeyRejected(t *testing.T) {
+	s := New(Options{})
+	h := s.Handler()
+	old := s.SalesKey()
+	fresh := s.ExpireKey(SalesUID)
+	call := func(key string) int {
+		req := httptest.NewRequest(http.MethodPost, "/json/2/res.users/context_get", strings.NewReader(`{}`))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "bearer "+key)
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		return rec.Code
+	}
+	if got := call(old); got != http.StatusUnauthorized {
+		t.Errorf("expired key: status %d, want 401", got)
+	}
+	if got := call(fresh); got != http.StatusOK {
+		t.Errorf("new key: status %d, want 200", got)
+	}
+	if s.ExpireKey(999) != "" {
+		t.Error("ExpireKey of an unknown user returned a key")
+	}
+}
