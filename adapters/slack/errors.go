@@ -2,7 +2,6 @@ package slack
 
 import (
 	"errors"
-	"net/http"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -42,16 +41,6 @@ func errorText(err error) string {
 	return err.Error()
 }
 
-// slackError returns the Web API error code in err, such as
-// "message_not_found", or "".
-func slackError(err error) string {
-	var e slack.SlackErrorResponse
-	if errors.As(err, &e) {
-		return e.Err
-	}
-	return ""
-}
-
 // retryAfter returns the wait that a 429 response asked for, or zero.
 func retryAfter(err error) time.Duration {
 	var e *slack.RateLimitedError
@@ -59,14 +48,4 @@ func retryAfter(err error) time.Duration {
 		return e.RetryAfter
 	}
 	return 0
-}
-
-// isRejected reports an error that retrying the same request cannot fix,
-// such as a 4xx status other than 429.
-func isRejected(err error) bool {
-	var status slack.StatusCodeError
-	if errors.As(err, &status) {
-		return status.Code >= 400 && status.Code < 500 && status.Code != http.StatusTooManyRequests
-	}
-	return slackError(err) != ""
 }
