@@ -63,7 +63,7 @@ func TestStackCreatesPartnerOnConfirm(t *testing.T) {
 	t.Cleanup(func() { cancel(); <-done })
 	srv.WaitConnected(t, stackWait)
 
-	// The bot asks for the optional details; each "skip" answers one.
+	// The bot requests two optional details, and each "skip" passes one.
 	chat := feishutest.P2PChatID(user)
 	sent := 0
 	for _, text := range []string{"new customer Acme Robotics", "skip", "skip"} {

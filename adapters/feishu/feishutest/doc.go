@@ -2,7 +2,7 @@
 // tests, speaking the wire format of github.com/larksuite/oapi-sdk-go/v3
 // (v3.13.0):
 //
-//   - POST /open-apis/auth/v3/tenant_access_token/internal answers the
+//   - POST /open-apis/auth/v3/tenant_access_token/internal returns the
 //     flat {code, msg, tenant_access_token, expire} object;
 //   - POST /open-apis/im/v1/messages?receive_id_type=chat_id|open_id
 //     stores a message (content is a JSON object inside a string) and

@@ -95,7 +95,7 @@ func (s *Server) wsEndpoint(w http.ResponseWriter, r *http.Request) {
 func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 	conn, err := s.upgrader.Upgrade(w, r, nil)
 	if err != nil {
-		return // Upgrade has answered with an error status
+		return // Upgrade has already written the error response
 	}
 	c := &wsConn{conn: conn}
 
