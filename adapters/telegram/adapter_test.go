@@ -484,7 +484,10 @@ func TestAdapterSkipsBadUpdates(t *testing.T) {
 	hr.srv.QueueRaw(`{"update_id":9201,"message":{"message_id":"not a number"}}`)
 	hr.srv.QueueRaw(`{"update_id":9202,"my_chat_member":{"chat":{"id":111,"type":"private"}}}`)
 	hr.srv.SendText(testChat, testUser, "panic")
-	hr.srv.QueueRaw(`{"update_id":9300,"message":{"message_id":70,"date":1,
+	// Telegram's update ids only grow: the photo's id must be above the
+	// id SendText gave the update queued before it, or a poll that had
+	// confirmed that one would drop the photo as already seen.
+	hr.srv.QueueRaw(`{"update_id":200000,"message":{"message_id":70,"date":1,
 		"from":{"id":111,"first_name":"Test"},"chat":{"id":111,"type":"private"},
 		"photo":[{"file_id":"f","file_unique_id":"u","width":1,"height":1}]}}`)
 	hr.srv.SendText(testChat, testUser, "Acme")
