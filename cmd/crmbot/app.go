@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/crmbot/crmbot/adapters/console"
+	"github.com/crmbot/crmbot/adapters/slack"
 	"github.com/crmbot/crmbot/adapters/telegram"
 	"github.com/crmbot/crmbot/bot"
 	"github.com/crmbot/crmbot/conversation"
@@ -166,6 +167,23 @@ func (a *app) runTelegram(ctx context.Context, cfg TelegramConfig, token string)
 	}
 	a.log.Info("telegram connector started")
 	return tg.Run(ctx)
+}
+
+// runSlack serves Slack until ctx is done.
+func (a *app) runSlack(ctx context.Context, cfg SlackConfig, sec secrets) error {
+	sl, err := slack.New(slack.Config{
+		BotToken:      sec.slackBotToken,
+		AppToken:      sec.slackAppToken,
+		SigningSecret: sec.slackSigningSecret,
+		Mode:          cfg.Mode,
+		Addr:          cfg.Addr,
+		APIURL:        cfg.APIURL,
+	}, a.service, a.log)
+	if err != nil {
+		return fmt.Errorf("start slack: %w", err)
+	}
+	a.log.Info("slack connector started", "mode", cfg.Mode)
+	return sl.Run(ctx)
 }
 
 // newLogger returns a text logger at level on w.

@@ -59,8 +59,11 @@ func runBot(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	defer stopPurge()
 	go a.purgeEvery(purgeCtx, purgeInterval)
 
-	if cfg.Platform == "console" {
+	switch cfg.Platform {
+	case "console":
 		return a.runConsole(ctx, stdin, stdout, cfg.Console.JSON, false)
+	case "slack":
+		return a.runSlack(ctx, cfg.Slack, sec)
 	}
 	return a.runTelegram(ctx, cfg.Telegram, sec.telegramToken)
 }

@@ -26,6 +26,10 @@ const (
 	envOdooKey       = "CRMBOT_ODOO_API_KEY"
 	envTelegramToken = "CRMBOT_TELEGRAM_TOKEN"
 	envLLMKey        = "CRMBOT_LLM_API_KEY"
+
+	envSlackBotToken      = "CRMBOT_SLACK_BOT_TOKEN"
+	envSlackAppToken      = "CRMBOT_SLACK_APP_TOKEN"
+	envSlackSigningSecret = "CRMBOT_SLACK_SIGNING_SECRET"
 )
 
 // Config is the YAML configuration of "crmbot run". Zero values are
@@ -34,6 +38,7 @@ type Config struct {
 	// Platform is "telegram" or "console".
 	Platform string         `yaml:"platform"`
 	Telegram TelegramConfig `yaml:"telegram"`
+	Slack    SlackConfig    `yaml:"slack"`
 	Console  ConsoleConfig  `yaml:"console"`
 	Odoo     OdooConfig     `yaml:"odoo"`
 	LLM      LLMConfig      `yaml:"llm"`
@@ -56,6 +61,19 @@ type TelegramConfig struct {
 	// method), for a local Bot API server.
 	APIEndpoint string        `yaml:"api_endpoint"`
 	PollTimeout time.Duration `yaml:"poll_timeout"`
+}
+
+// SlackConfig configures the Slack connector. The tokens come from the
+// environment: CRMBOT_SLACK_BOT_TOKEN (xoxb-) always, and
+// CRMBOT_SLACK_APP_TOKEN (xapp-) for Socket Mode or
+// CRMBOT_SLACK_SIGNING_SECRET for the HTTP Events API.
+type SlackConfig struct {
+	// Mode is "socket" (default: no public URL needed) or "http".
+	Mode string `yaml:"mode"`
+	// Addr is where the HTTP mode listens. Default ":3000".
+	Addr string `yaml:"addr"`
+	// APIURL overrides Slack's Web API URL; it must end with "/".
+	APIURL string `yaml:"api_url"`
 }
 
 // ConsoleConfig configures the console connector.
@@ -116,6 +134,8 @@ type secrets struct {
 	odooKey       string
 	telegramToken string
 	llmKey        string
+
+	slackBotToken, slackAppToken, slackSigningSecret string
 }
 
 // loadConfig reads and checks the configuration file at path.
@@ -142,7 +162,7 @@ var yamlField = regexp.MustCompile(`field (\S+) not found in type main\.(\w+)`)
 
 // yamlSections names the configuration section each Go type decodes.
 var yamlSections = map[string]string{
-	"Config": "", "TelegramConfig": "telegram.", "ConsoleConfig": "console.",
+	"Config": "", "TelegramConfig": "telegram.", "ConsoleConfig": "console.", "SlackConfig": "slack.",
 	"OdooConfig": "odoo.", "LLMConfig": "llm.", "StateConfig": "state.",
 }
 
@@ -186,11 +206,16 @@ func (c *Config) setDefaults() {
 func (c *Config) validate() error {
 	var problems []string
 	switch c.Platform {
-	case "telegram", "console":
+	case "telegram", "console", "slack":
 	case "":
-		problems = append(problems, `platform is missing: set it to "telegram" or "console"`)
+		problems = append(problems, `platform is missing: set it to "telegram", "slack" or "console"`)
 	default:
-		problems = append(problems, fmt.Sprintf(`platform %q is not supported: use "telegram" or "console"`, c.Platform))
+		problems = append(problems, fmt.Sprintf(`platform %q is not supported: use "telegram", "slack" or "console"`, c.Platform))
+	}
+	switch c.Slack.Mode {
+	case "", "socket", "http":
+	default:
+		problems = append(problems, fmt.Sprintf(`slack.mode %q is not "socket" or "http"`, c.Slack.Mode))
 	}
 	if u, err := url.Parse(c.Odoo.URL); c.Odoo.URL == "" || err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		problems = append(problems, fmt.Sprintf("odoo.url %q is not an http(s) URL such as https://odoo.example.com", c.Odoo.URL))
@@ -236,6 +261,10 @@ func readSecrets(cfg Config, getenv func(string) string) (secrets, error) {
 		odooKey:       strings.TrimSpace(getenv(envOdooKey)),
 		telegramToken: strings.TrimSpace(getenv(envTelegramToken)),
 		llmKey:        strings.TrimSpace(getenv(envLLMKey)),
+
+		slackBotToken:      strings.TrimSpace(getenv(envSlackBotToken)),
+		slackAppToken:      strings.TrimSpace(getenv(envSlackAppToken)),
+		slackSigningSecret: strings.TrimSpace(getenv(envSlackSigningSecret)),
 	}
 	var missing []string
 	if s.odooKey == "" {
@@ -243,6 +272,17 @@ func readSecrets(cfg Config, getenv func(string) string) (secrets, error) {
 	}
 	if cfg.Platform == "telegram" && s.telegramToken == "" {
 		missing = append(missing, envTelegramToken)
+	}
+	if cfg.Platform == "slack" {
+		if s.slackBotToken == "" {
+			missing = append(missing, envSlackBotToken)
+		}
+		if cfg.Slack.Mode == "http" && s.slackSigningSecret == "" {
+			missing = append(missing, envSlackSigningSecret)
+		}
+		if cfg.Slack.Mode != "http" && s.slackAppToken == "" {
+			missing = append(missing, envSlackAppToken)
+		}
 	}
 	if len(missing) > 0 {
 		if len(missing) == 1 {
