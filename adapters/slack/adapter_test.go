@@ -163,7 +163,7 @@ func TestDMGetsPreviewWithButtons(t *testing.T) {
 	if got, want := msgs[0].Sections, []string{"Create this lead?"}; !slices.Equal(got, want) {
 		t.Errorf("got sections %q, want %q", got, want)
 	}
-	if got, want := msgs[0].Fields, []string{"*Company*\nAcme GmbH"}; !slices.Equal(got, want) {
+	if got, want := msgs[0].Fields, []string{"Company\nAcme GmbH"}; !slices.Equal(got, want) {
 		t.Errorf("got fields %q, want %q", got, want)
 	}
 	wantButtons := []slacktest.Button{
@@ -435,19 +435,21 @@ func TestLocaleFromUsersInfo(t *testing.T) {
 	}
 }
 
-func TestEscapesMrkdwn(t *testing.T) {
+func TestRepliesShownAsTyped(t *testing.T) {
 	hr := startAdapter(t, func(_ context.Context, ev bot.Event) []bot.Reply {
 		return []bot.Reply{{Text: ev.Text, Fields: []bot.Field{{Label: "Name", Value: ev.Text}}}}
 	})
 	hr.srv.SendDM(testUser, "<script>&*bold*")
 
+	// Text and fields are plain_text objects, which Slack shows as
+	// written, so nothing in them is escaped or formatted.
 	msg := hr.srv.WaitMessages(t, testDM, 1, waitLimit)[0]
-	const want = "&lt;script&gt;&amp;∗bold∗"
+	const want = "<script>&*bold*"
 	if got := msg.Sections[0]; got != want {
 		t.Errorf("got section %q, want %q", got, want)
 	}
-	if got := msg.Fields[0]; got != "*Name*\n"+want {
-		t.Errorf("got field %q, want %q", got, "*Name*\n"+want)
+	if got := msg.Fields[0]; got != "Name\n"+want {
+		t.Errorf("got field %q, want %q", got, "Name\n"+want)
 	}
 }
 

@@ -67,9 +67,12 @@ type rejectedButton struct {
 // sections with the fields, a section with the record link, and an
 // actions block with the buttons.
 func renderReply(r bot.Reply) rendered {
+	// Text and fields are plain_text objects, which Slack shows exactly
+	// as written: mrkdwn has no escape for *, _, ~ and `, so Odoo values
+	// in it could turn bold or struck through.
 	var blocks []slack.Block
-	for _, chunk := range splitText(escapeText(r.Text), maxSectionText) {
-		blocks = append(blocks, slack.NewSectionBlock(mrkdwn(chunk), nil, nil))
+	for _, chunk := range splitText(r.Text, maxSectionText) {
+		blocks = append(blocks, slack.NewSectionBlock(plainText(chunk), nil, nil))
 	}
 	blocks = append(blocks, fieldSections(r.Fields)...)
 	if link := recordLink(r.Record); link != "" {
@@ -183,23 +186,23 @@ func truncate(text string, limit int) string {
 	return text[:cutIndex(text, limit-1)] + "…"
 }
 
-// fieldSections returns sections of up to 10 fields, each "*Label*" on
+// fieldSections returns sections of up to 10 fields, each the label on
 // one line and the value under it.
 func fieldSections(fields []bot.Field) []slack.Block {
 	var blocks []slack.Block
 	for start := 0; start < len(fields); start += maxFields {
 		var objects []*slack.TextBlockObject
 		for _, f := range fields[start:min(start+maxFields, len(fields))] {
-			label := escapeText(strings.TrimSpace(f.Label))
-			value := escapeText(f.Value)
+			label := strings.TrimSpace(f.Label)
+			value := f.Value
 			if strings.TrimSpace(value) == "" {
 				value = "-"
 			}
 			text := value
 			if label != "" {
-				text = "*" + label + "*\n" + value
+				text = label + "\n" + value
 			}
-			objects = append(objects, mrkdwn(truncate(text, maxFieldText)))
+			objects = append(objects, plainText(truncate(text, maxFieldText)))
 		}
 		blocks = append(blocks, slack.NewSectionBlock(nil, objects, nil))
 	}
@@ -271,6 +274,10 @@ func fallbackText(r bot.Reply) string {
 		text = r.Fields[0].Label + ": " + r.Fields[0].Value
 	}
 	return truncate(escapeText(text), maxFallbackText)
+}
+
+func plainText(text string) *slack.TextBlockObject {
+	return slack.NewTextBlockObject(slack.PlainTextType, text, false, false)
 }
 
 func mrkdwn(text string) *slack.TextBlockObject {
