@@ -44,11 +44,10 @@ type harnessOptions struct {
 }
 
 // startAdapter runs an Adapter with handler h until the test ends. Each
-// test gets its own app id, because the SDK caches tenant tokens per app
-// id for the whole process.
+// run gets its own app id (see feishutest.AppID).
 func startAdapter(t *testing.T, o harnessOptions, h bot.HandlerFunc) *harness {
 	t.Helper()
-	appID := "cli_" + strings.NewReplacer("/", "_", " ", "_").Replace(t.Name())
+	appID := feishutest.AppID(t)
 	hr := &harness{logs: &syncBuffer{}}
 	hr.srv = feishutest.NewServer(t, feishutest.Options{
 		AppID: appID, AppSecret: testSecret,
@@ -543,8 +542,9 @@ func TestHTTPEncryptedEventDecrypted(t *testing.T) {
 }
 
 func TestNewRejectsBadCredentials(t *testing.T) {
-	srv := feishutest.NewServer(t, feishutest.Options{AppID: "cli_bad_credentials", AppSecret: testSecret})
-	_, err := New(Config{AppID: "cli_bad_credentials", AppSecret: "wrong", Domain: srv.URL()},
+	appID := feishutest.AppID(t)
+	srv := feishutest.NewServer(t, feishutest.Options{AppID: appID, AppSecret: testSecret})
+	_, err := New(Config{AppID: appID, AppSecret: "wrong", Domain: srv.URL()},
 		bot.HandlerFunc(previewHandler), nil)
 	if !errors.Is(err, ErrUnauthorized) {
 		t.Fatalf("got error %v, want ErrUnauthorized", err)

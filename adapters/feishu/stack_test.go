@@ -51,7 +51,8 @@ func newStack(t *testing.T) (*bot.Service, *odoosim.Server) {
 
 func TestStackCreatesPartnerOnConfirm(t *testing.T) {
 	service, sim := newStack(t)
-	const appID, user = "cli_stack_partner", "ou_sales1"
+	const user = "ou_sales1"
+	appID := feishutest.AppID(t)
 	srv := feishutest.NewServer(t, feishutest.Options{AppID: appID, AppSecret: "stack-secret"})
 	a, err := feishu.New(feishu.Config{AppID: appID, AppSecret: "stack-secret", Domain: srv.URL()}, service, nil)
 	if err != nil {

@@ -27,14 +27,15 @@
 // reads the bot's messages as they are after updates with Messages and
 // WaitMessages:
 //
-//	srv := feishutest.NewServer(t, feishutest.Options{AppID: "cli_test", AppSecret: "s"})
-//	cfg := feishu.Config{AppID: "cli_test", AppSecret: "s", Domain: srv.URL()}
+//	appID := feishutest.AppID(t)
+//	srv := feishutest.NewServer(t, feishutest.Options{AppID: appID, AppSecret: "s"})
+//	cfg := feishu.Config{AppID: appID, AppSecret: "s", Domain: srv.URL()}
 //	// start the adapter with cfg, then:
 //	srv.SendP2P("ou_1", "new customer Acme")
 //	msgs := srv.WaitMessages(t, feishutest.P2PChatID("ou_1"), 1, 5*time.Second)
 //
 // The SDK caches tenant tokens per app id for the whole process, so each
-// test should use its own app id. The fake keeps all state in memory and
+// test should take its app id from AppID. The fake keeps all state in memory and
 // does not model rate limits, message splitting (sum > 1), media or the
 // contact API.
 package feishutest

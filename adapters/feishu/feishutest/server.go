@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -198,4 +199,16 @@ func writeJSON(w http.ResponseWriter, v any) {
 
 func writeError(w http.ResponseWriter, code int, msg string) {
 	writeJSON(w, map[string]any{"code": code, "msg": msg})
+}
+
+// appIDs numbers the app ids that AppID returns.
+var appIDs atomic.Int64
+
+// AppID returns an app id for t that no other test in the process uses,
+// even when tests repeat with -count. The SDK caches tenant tokens per
+// app id for the whole process and (v3.13.0) keeps using a cached token
+// that a new fake server never issued, so tests must not share app ids.
+func AppID(t testing.TB) string {
+	name := strings.NewReplacer("/", "_", " ", "_").Replace(t.Name())
+	return fmt.Sprintf("cli_%s_%d", name, appIDs.Add(1))
 }
