@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/crmbot/crmbot/adapters/console"
+	"github.com/crmbot/crmbot/adapters/feishu"
 	"github.com/crmbot/crmbot/adapters/slack"
 	"github.com/crmbot/crmbot/adapters/telegram"
 	"github.com/crmbot/crmbot/bot"
@@ -184,6 +185,24 @@ func (a *app) runSlack(ctx context.Context, cfg SlackConfig, sec secrets) error 
 	}
 	a.log.Info("slack connector started", "mode", cfg.Mode)
 	return sl.Run(ctx)
+}
+
+// runFeishu serves Feishu or Lark until ctx is done.
+func (a *app) runFeishu(ctx context.Context, cfg FeishuConfig, sec secrets) error {
+	fs, err := feishu.New(feishu.Config{
+		AppID:             cfg.AppID,
+		AppSecret:         sec.feishuAppSecret,
+		VerificationToken: sec.feishuVerificationToken,
+		EncryptKey:        sec.feishuEncryptKey,
+		Domain:            cfg.Domain,
+		Mode:              cfg.Mode,
+		Addr:              cfg.Addr,
+	}, a.service, a.log)
+	if err != nil {
+		return fmt.Errorf("start feishu: %w", err)
+	}
+	a.log.Info("feishu connector started", "mode", cfg.Mode, "domain", cfg.Domain)
+	return fs.Run(ctx)
 }
 
 // newLogger returns a text logger at level on w.

@@ -64,6 +64,8 @@ func runBot(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 		return a.runConsole(ctx, stdin, stdout, cfg.Console.JSON, false)
 	case "slack":
 		return a.runSlack(ctx, cfg.Slack, sec)
+	case "feishu":
+		return a.runFeishu(ctx, cfg.Feishu, sec)
 	}
 	return a.runTelegram(ctx, cfg.Telegram, sec.telegramToken)
 }

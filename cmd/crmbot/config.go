@@ -30,6 +30,10 @@ const (
 	envSlackBotToken      = "CRMBOT_SLACK_BOT_TOKEN"
 	envSlackAppToken      = "CRMBOT_SLACK_APP_TOKEN"
 	envSlackSigningSecret = "CRMBOT_SLACK_SIGNING_SECRET"
+
+	envFeishuAppSecret         = "CRMBOT_FEISHU_APP_SECRET"
+	envFeishuVerificationToken = "CRMBOT_FEISHU_VERIFICATION_TOKEN"
+	envFeishuEncryptKey        = "CRMBOT_FEISHU_ENCRYPT_KEY"
 )
 
 // Config is the YAML configuration of "crmbot run". Zero values are
@@ -39,6 +43,7 @@ type Config struct {
 	Platform string         `yaml:"platform"`
 	Telegram TelegramConfig `yaml:"telegram"`
 	Slack    SlackConfig    `yaml:"slack"`
+	Feishu   FeishuConfig   `yaml:"feishu"`
 	Console  ConsoleConfig  `yaml:"console"`
 	Odoo     OdooConfig     `yaml:"odoo"`
 	LLM      LLMConfig      `yaml:"llm"`
@@ -74,6 +79,21 @@ type SlackConfig struct {
 	Addr string `yaml:"addr"`
 	// APIURL overrides Slack's Web API URL; it must end with "/".
 	APIURL string `yaml:"api_url"`
+}
+
+// FeishuConfig configures the Feishu / Lark connector. The app secret
+// comes from CRMBOT_FEISHU_APP_SECRET; the HTTP callback mode also reads
+// CRMBOT_FEISHU_VERIFICATION_TOKEN and CRMBOT_FEISHU_ENCRYPT_KEY.
+type FeishuConfig struct {
+	// AppID is the app's id, such as cli_a1b2c3 (not a secret).
+	AppID string `yaml:"app_id"`
+	// Domain is "feishu" (open.feishu.cn, default) or "lark"
+	// (open.larksuite.com), or a base URL.
+	Domain string `yaml:"domain"`
+	// Mode is "ws" (long connection, default: no public URL needed) or
+	// "http" (event and card callbacks on Addr).
+	Mode string `yaml:"mode"`
+	Addr string `yaml:"addr"`
 }
 
 // ConsoleConfig configures the console connector.
@@ -136,6 +156,8 @@ type secrets struct {
 	llmKey        string
 
 	slackBotToken, slackAppToken, slackSigningSecret string
+
+	feishuAppSecret, feishuVerificationToken, feishuEncryptKey string
 }
 
 // loadConfig reads and checks the configuration file at path.
@@ -162,7 +184,7 @@ var yamlField = regexp.MustCompile(`field (\S+) not found in type main\.(\w+)`)
 
 // yamlSections names the configuration section each Go type decodes.
 var yamlSections = map[string]string{
-	"Config": "", "TelegramConfig": "telegram.", "ConsoleConfig": "console.", "SlackConfig": "slack.",
+	"Config": "", "TelegramConfig": "telegram.", "ConsoleConfig": "console.", "SlackConfig": "slack.", "FeishuConfig": "feishu.",
 	"OdooConfig": "odoo.", "LLMConfig": "llm.", "StateConfig": "state.",
 }
 
@@ -206,11 +228,19 @@ func (c *Config) setDefaults() {
 func (c *Config) validate() error {
 	var problems []string
 	switch c.Platform {
-	case "telegram", "console", "slack":
+	case "telegram", "console", "slack", "feishu":
 	case "":
-		problems = append(problems, `platform is missing: set it to "telegram", "slack" or "console"`)
+		problems = append(problems, `platform is missing: set it to "telegram", "slack", "feishu" or "console"`)
 	default:
-		problems = append(problems, fmt.Sprintf(`platform %q is not supported: use "telegram", "slack" or "console"`, c.Platform))
+		problems = append(problems, fmt.Sprintf(`platform %q is not supported: use "telegram", "slack", "feishu" or "console"`, c.Platform))
+	}
+	if c.Platform == "feishu" && c.Feishu.AppID == "" {
+		problems = append(problems, "feishu.app_id is missing: copy it from the app's page in the Feishu or Lark developer console")
+	}
+	switch c.Feishu.Mode {
+	case "", "ws", "http":
+	default:
+		problems = append(problems, fmt.Sprintf(`feishu.mode %q is not "ws" or "http"`, c.Feishu.Mode))
 	}
 	switch c.Slack.Mode {
 	case "", "socket", "http":
@@ -265,6 +295,10 @@ func readSecrets(cfg Config, getenv func(string) string) (secrets, error) {
 		slackBotToken:      strings.TrimSpace(getenv(envSlackBotToken)),
 		slackAppToken:      strings.TrimSpace(getenv(envSlackAppToken)),
 		slackSigningSecret: strings.TrimSpace(getenv(envSlackSigningSecret)),
+
+		feishuAppSecret:         strings.TrimSpace(getenv(envFeishuAppSecret)),
+		feishuVerificationToken: strings.TrimSpace(getenv(envFeishuVerificationToken)),
+		feishuEncryptKey:        strings.TrimSpace(getenv(envFeishuEncryptKey)),
 	}
 	var missing []string
 	if s.odooKey == "" {
@@ -272,6 +306,14 @@ func readSecrets(cfg Config, getenv func(string) string) (secrets, error) {
 	}
 	if cfg.Platform == "telegram" && s.telegramToken == "" {
 		missing = append(missing, envTelegramToken)
+	}
+	if cfg.Platform == "feishu" {
+		if s.feishuAppSecret == "" {
+			missing = append(missing, envFeishuAppSecret)
+		}
+		if cfg.Feishu.Mode == "http" && s.feishuVerificationToken == "" && s.feishuEncryptKey == "" {
+			missing = append(missing, envFeishuVerificationToken+" (or "+envFeishuEncryptKey+")")
+		}
 	}
 	if cfg.Platform == "slack" {
 		if s.slackBotToken == "" {
