@@ -47,6 +47,9 @@ func newApp(ctx context.Context, cfg appConfig) (*app, error) {
 	if err != nil {
 		return nil, fmt.Errorf("configure odoo: %w", err)
 	}
+	if cfg.location == nil {
+		cfg.location = odooTimeZone(ctx, client, cfg.log)
+	}
 	store, err := conversation.OpenBolt(cfg.statePath, conversation.BoltOptions{})
 	if err != nil {
 		return nil, err
@@ -78,6 +81,25 @@ func newApp(ctx context.Context, cfg appConfig) (*app, error) {
 }
 
 func (a *app) Close() error { return a.store.Close() }
+
+// odooTimeZone returns the time zone of the API key's user in Odoo, for
+// relative dates, or UTC when Odoo cannot tell.
+func odooTimeZone(ctx context.Context, client *odoo.Client, log *slog.Logger) *time.Location {
+	ctx, cancel := context.WithTimeout(ctx, odooCheckTimeout)
+	defer cancel()
+	info, err := client.ContextGet(ctx)
+	if err != nil {
+		return time.UTC
+	}
+	name, _ := info["tz"].(string)
+	loc, err := time.LoadLocation(name)
+	if name == "" || err != nil {
+		log.Warn("odoo user has no usable time zone; relative dates use UTC (set time_zone to choose one)", "tz", name)
+		return time.UTC
+	}
+	log.Info("relative dates use the odoo user's time zone", "tz", name)
+	return loc
+}
 
 // odooCheckTimeout bounds the start-up check of the Odoo credentials.
 const odooCheckTimeout = 15 * time.Second

@@ -28,7 +28,10 @@ func runBot(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	if err != nil {
 		return err
 	}
-	loc, _ := time.LoadLocation(cfg.TimeZone)
+	var loc *time.Location
+	if cfg.TimeZone != "" {
+		loc, _ = time.LoadLocation(cfg.TimeZone)
+	}
 	log := newLogger(stderr, cfg.LogLevel)
 
 	a, err := newApp(ctx, appConfig{

@@ -51,7 +51,8 @@ type Config struct {
 	// Region is the ISO 3166 region for phone numbers without a country
 	// code. Default "US".
 	Region string `yaml:"region"`
-	// TimeZone is the IANA zone for relative dates. Default "UTC".
+	// TimeZone is the IANA zone for relative dates. Empty means the time
+	// zone of the API key's user in Odoo (Preferences), else UTC.
 	TimeZone string `yaml:"time_zone"`
 	// LogLevel is debug, info, warn or error. Default info.
 	LogLevel string `yaml:"log_level"`
@@ -213,9 +214,6 @@ func (c *Config) setDefaults() {
 	if c.Region == "" {
 		c.Region = "US"
 	}
-	if c.TimeZone == "" {
-		c.TimeZone = "UTC"
-	}
 	if c.State.Path == "" {
 		c.State.Path = "crmbot.db"
 	}
@@ -265,7 +263,7 @@ func (c *Config) validate() error {
 	if (c.LLM.BaseURL == "") != (c.LLM.Model == "") {
 		problems = append(problems, "llm.base_url and llm.model must be set together (or both left empty for rules only)")
 	}
-	if _, err := time.LoadLocation(c.TimeZone); err != nil {
+	if _, err := time.LoadLocation(c.TimeZone); c.TimeZone != "" && err != nil {
 		problems = append(problems, fmt.Sprintf("time_zone %q is not an IANA time zone such as Asia/Shanghai", c.TimeZone))
 	}
 	if phonenumbers.GetCountryCodeForRegion(c.Region) == 0 {
