@@ -27,7 +27,7 @@ type app struct {
 	log     *slog.Logger
 }
 
-// appConfig is what newApp needs, gathered from a config file or from
+// appConfig is the input of newApp, gathered from a config file or from
 // the demo's defaults.
 type appConfig struct {
 	statePath string
@@ -104,7 +104,7 @@ func odooTimeZone(ctx context.Context, client *odoo.Client, log *slog.Logger) *t
 // odooCheckTimeout bounds the start-up check of the Odoo credentials.
 const odooCheckTimeout = 15 * time.Second
 
-// checkOdoo asks Odoo who the API key belongs to. A rejected key or an
+// checkOdoo reads whose the API key is from Odoo. A rejected key or an
 // unknown database stops the start, because no chat could succeed; an
 // unreachable server is only logged, since the bot keeps drafts until
 // Odoo is back.
@@ -118,7 +118,7 @@ func (a *app) checkOdoo(ctx context.Context) error {
 	case odoo.IsDatabaseNotFound(err):
 		return fmt.Errorf("odoo database: %w; check odoo.database", err)
 	case err != nil:
-		a.log.Warn("odoo not reachable at start-up; chats will be told and drafts kept", "error", err)
+		a.log.Warn("odoo is unreachable at start-up; users will be told and drafts kept", "error", err)
 		return nil
 	}
 	a.log.Info("odoo credentials accepted", "uid", info["uid"], "tz", info["tz"])

@@ -39,7 +39,7 @@ const (
 // Config is the YAML configuration of "crmbot run". Zero values are
 // documented defaults; configs/crmbot.example.yaml explains each field.
 type Config struct {
-	// Platform is "telegram" or "console".
+	// Platform is "telegram", "slack", "feishu" or "console".
 	Platform string         `yaml:"platform"`
 	Telegram TelegramConfig `yaml:"telegram"`
 	Slack    SlackConfig    `yaml:"slack"`
