@@ -144,3 +144,51 @@ func TestCheckMissingCRMModule(t *testing.T) {
 		}
 	}
 }
+
+func TestCustomFieldMappingEndToEnd(t *testing.T) {
+	sim := odoosim.New(odoosim.Options{CustomFields: map[string][]odoosim.CustomField{
+		"crm.lead": {{Name: "x_budget", Type: "monetary", String: "Budget"}},
+	}})
+	url, err := sim.Start("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sim.Close()
+	body := fmt.Sprintf(`platform: console
+console: {json: true}
+odoo: {url: %q, database: %q}
+state: {path: %q}
+mapping:
+  create_opportunity:
+    fields: {amount: x_budget}
+    fixed: {priority: "2"}
+`, url, sim.Database(), filepath.Join(t.TempDir(), "state.db"))
+	cfg := writeConfig(t, body)
+	t.Setenv(envOdooKey, sim.AdminKey())
+
+	var stdout, stderr bytes.Buffer
+	if err := run(context.Background(), []string{"check", "--config", cfg}, nil, &stdout, &stderr); err != nil {
+		t.Fatalf("check with an existing custom field: %v\n%s", err, stdout.String())
+	}
+
+	script := "new opportunity for Acme Corporation, 50k\nRobot arms\n/click 1\n"
+	stdout.Reset()
+	if err := run(context.Background(), []string{"run", "--config", cfg}, strings.NewReader(script), &stdout, &stderr); err != nil {
+		t.Fatalf("run: %v\n%s", err, stderr.String())
+	}
+	var lead map[string]any
+	for _, r := range sim.Records("crm.lead") {
+		if r["name"] == "Robot arms" {
+			lead = r
+		}
+	}
+	if lead == nil {
+		t.Fatalf("no lead named Robot arms; output:\n%s", stdout.String())
+	}
+	if lead["x_budget"] != 50000.0 || lead["priority"] != "2" {
+		t.Errorf("lead x_budget = %v, priority = %v; want 50000 and \"2\"", lead["x_budget"], lead["priority"])
+	}
+	if v := lead["expected_revenue"]; v != nil && v != false && v != 0.0 {
+		t.Errorf("expected_revenue = %v, want it left empty when amount maps to x_budget", v)
+	}
+}

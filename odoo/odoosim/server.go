@@ -22,6 +22,21 @@ type Options struct {
 	// Logger receives one debug line per call and the failures. Nil
 	// discards them.
 	Logger *slog.Logger
+	// CustomFields adds fields by model, as Odoo Studio or a custom
+	// module does, such as an "x_budget" monetary field on crm.lead.
+	CustomFields map[string][]CustomField
+}
+
+// CustomField is a field added to a model. Type is an Odoo field type
+// ("char", "text", "float", "monetary", "integer", "date", "boolean",
+// "selection", "many2one"); Relation names the target model of a
+// many2one, and Selection the keys and labels of a selection.
+type CustomField struct {
+	Name      string
+	Type      string
+	String    string
+	Relation  string
+	Selection [][2]string
 }
 
 // Server is an in-memory Odoo 19 server. It is safe for concurrent use.
@@ -85,6 +100,20 @@ func New(opts Options) *Server {
 			key: newKey(), password: newKey(), admin: true},
 		SalesUID: {id: SalesUID, name: "Sales One", login: "sales1",
 			key: newKey(), password: newKey()},
+	}
+	for modelName, fields := range opts.CustomFields {
+		m, ok := s.models[modelName]
+		if !ok {
+			continue
+		}
+		for _, cf := range fields {
+			label := cf.String
+			if label == "" {
+				label = cf.Name
+			}
+			m.fields[cf.Name] = &field{Name: cf.Name, Type: cf.Type, String: label,
+				Relation: cf.Relation, Selection: cf.Selection}
+		}
 	}
 	s.db = newDatabase(s.models)
 	s.seed()
