@@ -76,6 +76,21 @@ func (e *env) checkAccess(m *model, operation string, ids []int64) *rpcError {
 	return nil
 }
 
+// checkRuleAfter applies the record rules to a record as created or
+// written: Odoo checks them on the new values too, so a salesperson
+// cannot create a lead for, or hand a lead to, another salesperson. The
+// call's transaction is then rolled back.
+func (e *env) checkRuleAfter(m *model, r row, operation string) *rpcError {
+	if e.visible(m, r) {
+		return nil
+	}
+	u := e.user()
+	return errAccess(fmt.Sprintf("You cannot %s these records.\n\n"+
+		"%s (id=%d) doesn't have '%s' access to:\n- %s (%s)\n\n"+
+		"A record rule limits salespeople to their own and unassigned "+
+		"leads.", operation, u.name, u.id, operation, m.description, m.name))
+}
+
 // visible applies the record rules: a salesperson can read only the leads
 // assigned to them and the unassigned ones.
 func (e *env) visible(m *model, r row) bool {

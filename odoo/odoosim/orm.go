@@ -152,6 +152,9 @@ func (e *env) create(m *model, valsList []map[string]any) ([]int64,
 		if err := e.checkConstraints(m, r, vals); err != nil {
 			return nil, err
 		}
+		if err := e.checkRuleAfter(m, r, "create"); err != nil {
+			return nil, err
+		}
 		r["create_date"] = e.nowText()
 		r["write_date"] = e.nowText()
 		r["create_uid"] = e.uid
@@ -254,6 +257,9 @@ func (e *env) write(m *model, ids []int64, vals map[string]any) *rpcError {
 			return err
 		}
 		if err := e.checkConstraints(m, r, vals); err != nil {
+			return err
+		}
+		if err := e.checkRuleAfter(m, r, "write"); err != nil {
 			return err
 		}
 		r["write_date"] = e.nowText()

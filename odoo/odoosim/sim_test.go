@@ -313,3 +313,30 @@ func TestExpiredKeyRejected(t *testing.T) {
 		t.Error("ExpireKey of an unknown user returned a key")
 	}
 }
+
+func TestSalespersonCannotAssignOthers(t *testing.T) {
+	s := New(Options{})
+	h := s.Handler()
+	call := func(method, body string) int {
+		req := httptest.NewRequest(http.MethodPost, "/json/2/crm.lead/"+method, strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "bearer "+s.SalesKey())
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		return rec.Code
+	}
+	if got := call("create", `{"vals_list":[{"name":"Mine","user_id":7}]}`); got != http.StatusOK {
+		t.Errorf("create own lead: status %d, want 200", got)
+	}
+	if got := call("create", `{"vals_list":[{"name":"Unassigned","user_id":false}]}`); got != http.StatusOK {
+		t.Errorf("create unassigned lead: status %d, want 200", got)
+	}
+	if got := call("create", `{"vals_list":[{"name":"Theirs","user_id":2}]}`); got != http.StatusForbidden {
+		t.Errorf("create a lead for the administrator: status %d, want 403", got)
+	}
+	for _, r := range s.Records("crm.lead") {
+		if r["name"] == "Theirs" {
+			t.Error("the refused lead was stored")
+		}
+	}
+}
