@@ -1,5 +1,5 @@
-// Command crmbot is a CRM assistant for Odoo that chats in Telegram or on
-// a console. Run "crmbot help" for its subcommands.
+// Command crmbot is a CRM assistant for Odoo that chats in Telegram, Slack,
+// Feishu or on a console. Run "crmbot help" for its subcommands.
 package main
 
 import (

@@ -17,7 +17,7 @@ const usage = `crmbot is a CRM assistant for Odoo.
 Usage:
   crmbot demo [--json] [--state FILE] [--region CN] [-v]
                             chat on this console against a built-in Odoo simulator
-  crmbot run --config FILE  run the bot as configured (Telegram or console)
+  crmbot run --config FILE  run the bot as configured (Telegram, Slack, Feishu or console)
   crmbot check --config FILE
                             check the configuration against the live Odoo
   crmbot audit --config FILE | --state FILE
