@@ -49,13 +49,13 @@
 // # Replies
 //
 // Replies are Block Kit messages: sections with the text, sections with up
-// to 10 fields each ("*Label*" over the value), a section linking to
+// to 10 fields each (the label over the value), a section linking to
 // Record.URL, and actions blocks with the buttons. Each actions block has
 // a block_id, each button an action_id "crmbot_btn_<index>" and the token
-// as its value. Text and values are mrkdwn-escaped: &, < and > become
-// entities, and *, _, ~ and ` that could start or end formatting become
-// lookalike characters, so a value from Odoo such as "*Acme*" is shown as
-// typed. Text longer than 3000 characters is split into several sections,
+// as its value. Text and fields are plain_text objects, which Slack shows
+// exactly as written, so a value from Odoo such as "*Acme* <b>" is never
+// formatted. Only the notification text and the link are mrkdwn, with &, <
+// and > escaped. Text longer than 3000 characters is split into several sections,
 // and a reply of more than 50 blocks into several messages. A button whose
 // token is empty or longer than 2000 characters is left out and logged,
 // because Slack rejects a message with an invalid button.

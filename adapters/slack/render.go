@@ -119,10 +119,10 @@ func isWordRune(runes []rune, i int) bool {
 	return unicode.IsLetter(runes[i]) || unicode.IsDigit(runes[i])
 }
 
-// splitText cuts escaped mrkdwn into chunks of at most limit characters,
-// at a line break when one is in the second half of a chunk. It never
-// cuts an entity such as "&amp;". Blank chunks are dropped, because Slack
-// rejects a section with empty text.
+// splitText cuts text into chunks of at most limit characters, at a line
+// break when one is in the second half of a chunk, and not inside an
+// entity such as "&amp;" that escaped mrkdwn may hold. Blank chunks are
+// dropped, because Slack rejects a section with empty text.
 func splitText(text string, limit int) []string {
 	var chunks []string
 	for text != "" {
@@ -152,8 +152,10 @@ func cutIndex(text string, limit int) int {
 	if nl := strings.LastIndexByte(text[:end], '\n'); nl > end/2 {
 		return nl + 1
 	}
-	// Step back out of an entity, which starts with & and ends with ;.
-	if amp := strings.LastIndexByte(text[:end], '&'); amp >= 0 &&
+	// Step back out of an entity, which starts with & and ends with ;,
+	// unless the & opens the text: the cut must move forward, or the
+	// caller would loop on the same text.
+	if amp := strings.LastIndexByte(text[:end], '&'); amp > 0 &&
 		!strings.Contains(text[amp:end], ";") {
 		return amp
 	}

@@ -3,6 +3,7 @@ package slack
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/slack-go/slack"
 
@@ -129,5 +130,24 @@ func TestConfigRejectsInvalid(t *testing.T) {
 				t.Errorf("got %v, want an error naming %s", err, tt.want)
 			}
 		})
+	}
+}
+
+func TestSplitTextAmpersandWithoutEntity(t *testing.T) {
+	text := "Notes for Johnson & Johnson: " + strings.Repeat("a", 3500)
+	done := make(chan []string, 1)
+	go func() { done <- splitText(text, maxSectionText) }()
+	select {
+	case chunks := <-done:
+		if got := strings.Join(chunks, ""); got != text {
+			t.Errorf("chunks do not add up to the text: got %d bytes, want %d", len(got), len(text))
+		}
+		for i, c := range chunks {
+			if n := textLength(c); n > maxSectionText {
+				t.Errorf("chunk %d has %d characters, over %d", i, n, maxSectionText)
+			}
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("splitText did not return within 5s")
 	}
 }
