@@ -62,28 +62,36 @@ func ConversationKey(ev Event) string {
 	return ev.Platform + ":" + ev.ChatID + ":" + ev.UserID
 }
 
-// language returns the language ev's text is written in, judged by its
-// first letter: "新客户 Acme" is Chinese and "new opportunity for 王芳" is
-// English. Text without letters (a phone number, a click) falls back to
-// the platform's locale, and then to "" (unknown). The engine decides when
-// the conversation follows it.
+// language returns the reply language for ev. The platform's locale
+// chooses it when there is one, except that text starting in Chinese gets
+// Chinese replies; without a locale the first letter of the text decides
+// ("新客户 Acme" is Chinese, "new opportunity for 王芳" English). A click
+// or text without letters gives "" (unknown). The engine decides when the
+// conversation follows it.
 func language(ev Event) string {
-	for _, r := range ev.Text {
+	first := firstLetterLanguage(ev.Text)
+	switch loc := strings.ToLower(ev.Locale); {
+	case strings.HasPrefix(loc, "zh") && ev.Text != "":
+		return "zh"
+	case loc != "" && ev.Text != "":
+		if first == "zh" {
+			return "zh"
+		}
+		return "en"
+	}
+	return first
+}
+
+// firstLetterLanguage returns "zh" or "en" by the first Han or Latin
+// letter of text, or "" when it has neither.
+func firstLetterLanguage(text string) string {
+	for _, r := range text {
 		switch {
 		case unicode.Is(unicode.Han, r):
 			return "zh"
 		case unicode.IsLetter(r) && r < unicode.MaxLatin1:
 			return "en"
 		}
-	}
-	if ev.Text == "" {
-		return ""
-	}
-	if strings.HasPrefix(strings.ToLower(ev.Locale), "zh") {
-		return "zh"
-	}
-	if ev.Locale != "" {
-		return "en"
 	}
 	return ""
 }
