@@ -232,6 +232,12 @@ func (c *Config) validate() error {
 	default:
 		problems = append(problems, fmt.Sprintf(`platform %q is not supported: use "telegram", "slack", "feishu" or "console"`, c.Platform))
 	}
+	switch d := c.Feishu.Domain; {
+	case d == "", d == "feishu", d == "lark":
+	case strings.HasPrefix(d, "http://"), strings.HasPrefix(d, "https://"):
+	default:
+		problems = append(problems, fmt.Sprintf(`feishu.domain %q is not "feishu", "lark" or an http(s) URL`, d))
+	}
 	if c.Platform == "feishu" && c.Feishu.AppID == "" {
 		problems = append(problems, "feishu.app_id is missing: copy it from the app's page in the Feishu or Lark developer console")
 	}
@@ -322,6 +328,14 @@ func readSecrets(cfg Config, getenv func(string) string) (secrets, error) {
 		}
 		if cfg.Slack.Mode != "http" && s.slackAppToken == "" {
 			missing = append(missing, envSlackAppToken)
+		}
+	}
+	if cfg.Platform == "slack" {
+		if s.slackBotToken != "" && !strings.HasPrefix(s.slackBotToken, "xoxb-") {
+			return s, fmt.Errorf("%s does not start with xoxb-: use the Bot User OAuth Token from the app's OAuth & Permissions page", envSlackBotToken)
+		}
+		if cfg.Slack.Mode != "http" && s.slackAppToken != "" && !strings.HasPrefix(s.slackAppToken, "xapp-") {
+			return s, fmt.Errorf("%s does not start with xapp-: create an app-level token with connections:write on the app's Basic Information page", envSlackAppToken)
 		}
 	}
 	if len(missing) > 0 {

@@ -231,3 +231,34 @@ func TestRunRejectsWrongOdooKey(t *testing.T) {
 		t.Errorf("the bot chatted before its key was checked: %q", stdout.String())
 	}
 }
+
+func TestPlatformSecretsChecked(t *testing.T) {
+	tests := []struct {
+		name, yaml string
+		env        map[string]string
+		want       string
+	}{
+		{"slack bot token", "platform: slack\nodoo: {url: http://127.0.0.1:8069}\n",
+			map[string]string{envSlackBotToken: "bad", envSlackAppToken: "xapp-1"}, envSlackBotToken + " does not start with xoxb-"},
+		{"slack app token", "platform: slack\nodoo: {url: http://127.0.0.1:8069}\n",
+			map[string]string{envSlackBotToken: "xoxb-1", envSlackAppToken: "bad"}, envSlackAppToken + " does not start with xapp-"},
+		{"feishu domain", "platform: feishu\nfeishu: {app_id: cli_1, domain: larksuite}\nodoo: {url: http://127.0.0.1:8069}\n",
+			map[string]string{envFeishuAppSecret: "s"}, `feishu.domain "larksuite"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Setenv(envOdooKey, "k")
+			for k, v := range tt.env {
+				t.Setenv(k, v)
+			}
+			var stdout, stderr bytes.Buffer
+			err := run(context.Background(), []string{"run", "--config", writeConfig(t, tt.yaml)}, nil, &stdout, &stderr)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("run: %v, want an error containing %q", err, tt.want)
+			}
+			if strings.Contains(stderr.String(), "crmbot started") {
+				t.Error("the bot started before the fault was found")
+			}
+		})
+	}
+}
