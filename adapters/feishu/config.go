@@ -10,6 +10,8 @@ import (
 	"time"
 
 	lark "github.com/larksuite/oapi-sdk-go/v3"
+
+	"github.com/crmbot/crmbot/adapters/internal/dedupe"
 )
 
 // Connection modes.
@@ -131,7 +133,7 @@ func (c Config) withDefaults() (Config, error) {
 		c.HTTPClient = &http.Client{Timeout: requestTimeout}
 	}
 	if c.Dedupe == nil {
-		c.Dedupe = newSeenSet(dedupeTTL, time.Now).seen
+		c.Dedupe = dedupe.New(dedupeTTL, time.Now).Seen
 	}
 	return c, nil
 }

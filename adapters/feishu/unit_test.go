@@ -153,21 +153,6 @@ func TestRenderPlainTextIsPost(t *testing.T) {
 	}
 }
 
-func TestSeenSetExpires(t *testing.T) {
-	now := time.Unix(1000, 0)
-	s := newSeenSet(time.Hour, func() time.Time { return now })
-	if s.seen("message:om_1") {
-		t.Error("first sight: got seen, want new")
-	}
-	if !s.seen("message:om_1") {
-		t.Error("second sight: got new, want seen")
-	}
-	now = now.Add(2 * time.Hour)
-	if s.seen("message:om_1") {
-		t.Error("after the TTL: got seen, want new")
-	}
-}
-
 func TestSendUUIDStable(t *testing.T) {
 	a, b := sendUUID("feishu:om_1", 0), sendUUID("feishu:om_1", 0)
 	if a != b {

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/slack-go/slack"
+
+	"github.com/crmbot/crmbot/adapters/internal/dedupe"
 )
 
 // Connection modes of Config.Mode.
@@ -112,7 +114,7 @@ func (c Config) withDefaults() (Config, error) {
 		c.HTTPClient = &http.Client{Timeout: requestTimeout}
 	}
 	if c.Dedupe == nil {
-		c.Dedupe = newSeenSet(dedupeTTL, time.Now).seen
+		c.Dedupe = dedupe.New(dedupeTTL, time.Now).Seen
 	}
 	return c, nil
 }
