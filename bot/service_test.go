@@ -3,15 +3,11 @@ package bot_test
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/crmbot/crmbot/bot"
-	"github.com/crmbot/crmbot/conversation"
-	"github.com/crmbot/crmbot/conversation/understand"
-	"github.com/crmbot/crmbot/odoo"
+	"github.com/crmbot/crmbot/bot/bottest"
 	"github.com/crmbot/crmbot/odoo/odoosim"
 )
 
@@ -31,35 +27,8 @@ func newChat(t *testing.T) *chat { return newChatWithKey(t, "") }
 // simulator's administrator key.
 func newChatWithKey(t *testing.T, key string) *chat {
 	t.Helper()
-	sim := odoosim.New(odoosim.Options{})
-	url, err := sim.Start("127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { sim.Close() })
-	if key == "" {
-		key = sim.AdminKey()
-	}
-	client, err := odoo.New(odoo.Config{URL: url, Database: sim.Database(), APIKey: key})
-	if err != nil {
-		t.Fatal(err)
-	}
-	store, err := conversation.OpenBolt(filepath.Join(t.TempDir(), "state.db"), conversation.BoltOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
-	engine, err := conversation.NewEngine(conversation.Config{
-		Store:        store,
-		Backend:      bot.OdooBackend{Client: client},
-		Understander: &understand.Rules{Region: "CN"},
-		Region:       "CN",
-		Location:     time.UTC,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &chat{t: t, sim: sim, service: bot.NewService(engine, nil)}
+	service, sim := bottest.NewStack(t, key)
+	return &chat{t: t, sim: sim, service: service}
 }
 
 func (c *chat) event(ev bot.Event) []bot.Reply {

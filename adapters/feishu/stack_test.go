@@ -2,51 +2,22 @@ package feishu_test
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/crmbot/crmbot/adapters/feishu"
 	"github.com/crmbot/crmbot/adapters/feishu/feishutest"
 	"github.com/crmbot/crmbot/bot"
-	"github.com/crmbot/crmbot/conversation"
-	"github.com/crmbot/crmbot/conversation/understand"
-	"github.com/crmbot/crmbot/odoo"
+	"github.com/crmbot/crmbot/bot/bottest"
 	"github.com/crmbot/crmbot/odoo/odoosim"
 )
 
 const stackWait = 5 * time.Second
 
-// newStack returns the bot's real handler over a bbolt store and the Odoo
-// simulator.
+// newStack returns the bot's real handler over the Odoo simulator.
 func newStack(t *testing.T) (*bot.Service, *odoosim.Server) {
 	t.Helper()
-	sim := odoosim.New(odoosim.Options{})
-	url, err := sim.Start("127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { sim.Close() })
-	client, err := odoo.New(odoo.Config{URL: url, Database: sim.Database(), APIKey: sim.AdminKey()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	store, err := conversation.OpenBolt(filepath.Join(t.TempDir(), "state.db"), conversation.BoltOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
-	engine, err := conversation.NewEngine(conversation.Config{
-		Store:        store,
-		Backend:      bot.OdooBackend{Client: client},
-		Understander: &understand.Rules{Region: "CN"},
-		Region:       "CN",
-		Location:     time.UTC,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return bot.NewService(engine, nil), sim
+	return bottest.NewStack(t, "")
 }
 
 func TestStackCreatesPartnerOnConfirm(t *testing.T) {
