@@ -103,7 +103,7 @@ func LimitedHTTPClient(base *http.Client, l Limits) *http.Client {
 	if next == nil {
 		next = tunedTransport(l.MaxConcurrent)
 	}
-	limited.Transport = newLimitedTransport(next, l, time.Now, limitSleep)
+	limited.Transport = newLimitedTransport(next, l, time.Now, sleep)
 	return limited
 }
 
@@ -246,18 +246,6 @@ func (t *limitedTransport) waitRate(ctx context.Context) error {
 		return err
 	}
 	return nil
-}
-
-// limitSleep waits for d or until ctx ends.
-func limitSleep(ctx context.Context, d time.Duration) error {
-	timer := time.NewTimer(d)
-	defer timer.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-timer.C:
-		return nil
-	}
 }
 
 // closeRequestBody closes the body of a request that is not sent, as the

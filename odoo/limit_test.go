@@ -102,7 +102,7 @@ func TestLimitsDefaults(t *testing.T) {
 	}
 
 	unlimited := Limits{MaxConcurrent: -5, RatePerSecond: -1}.withDefaults()
-	tr := newLimitedTransport(&okTransport{}, unlimited, time.Now, limitSleep)
+	tr := newLimitedTransport(&okTransport{}, unlimited, time.Now, sleep)
 	if tr.slots != nil {
 		t.Errorf("negative MaxConcurrent: got %d slots, want no limit",
 			cap(tr.slots))
@@ -217,7 +217,7 @@ func TestLimitedClientRateRealClock(t *testing.T) {
 	next := &okTransport{}
 	client := &http.Client{Transport: newLimitedTransport(next,
 		Limits{MaxConcurrent: -1, RatePerSecond: 20, Burst: 1}.withDefaults(),
-		time.Now, limitSleep)}
+		time.Now, sleep)}
 
 	start := time.Now()
 	for i := range 4 {
@@ -317,7 +317,7 @@ func TestLimitedClientCancelWhileWaitingForRate(t *testing.T) {
 	// One request every 1000 s, so the second one waits.
 	client := &http.Client{Transport: newLimitedTransport(next,
 		Limits{MaxConcurrent: -1, RatePerSecond: 0.001,
-			Burst: 1}.withDefaults(), time.Now, limitSleep)}
+			Burst: 1}.withDefaults(), time.Now, sleep)}
 	if err := getAll(context.Background(), client,
 		"http://odoo.test/"); err != nil {
 		t.Fatalf("first request: %v", err)
