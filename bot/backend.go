@@ -58,7 +58,7 @@ func (b OdooBackend) FindPartners(ctx context.Context, name string, limit int) (
 }
 
 // partnerRef names a partner with the first contact detail it has, so
-// similar names can be told apart. Odoo's false never reaches the text.
+// similar names can be distinguished. Odoo's false never reaches the text.
 func partnerRef(r odoo.Record) conversation.Ref {
 	name := r.String("display_name")
 	if name == "" {

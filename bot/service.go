@@ -63,9 +63,9 @@ func ConversationKey(ev Event) string {
 }
 
 // language returns the reply language for ev. The platform's locale
-// chooses it when there is one, except that text starting in Chinese gets
-// Chinese replies; without a locale the first letter of the text decides
-// ("新客户 Acme" is Chinese, "new opportunity for 王芳" English). A click
+// chooses it when there is one, but text starting in Chinese always gets
+// Chinese replies. Without a locale the first letter of the text decides:
+// "新客户 Acme" is Chinese and "new opportunity for 王芳" English. A click
 // or text without letters gives "" (unknown). The engine decides when the
 // conversation follows it.
 func language(ev Event) string {

@@ -35,7 +35,7 @@ func (e *Engine) handleAction(ctx context.Context, in Input) (Output, error) {
 		return expired, fmt.Errorf("load button: %w", err)
 	}
 	if !ok || ref.Expires.Before(e.cfg.Now()) {
-		return e.refuse(ctx, in, expired)
+		return e.rejectClick(ctx, in, expired)
 	}
 
 	unlock := e.locks.lock(ref.Key)
@@ -51,10 +51,10 @@ func (e *Engine) handleAction(ctx context.Context, in Input) (Output, error) {
 	st := &t.state
 	expired.Lang = st.Lang
 	if st.Owner != "" && in.UserID != st.Owner {
-		return e.refuse(ctx, in, Output{Lang: st.Lang, Messages: []Message{{Key: MsgNotOwner}}})
+		return e.rejectClick(ctx, in, Output{Lang: st.Lang, Messages: []Message{{Key: MsgNotOwner}}})
 	}
 	if ref.Version != st.Version {
-		return e.refuse(ctx, in, expired)
+		return e.rejectClick(ctx, in, expired)
 	}
 
 	// A button acts only in the phase that showed it: after Confirm ran,
@@ -66,7 +66,7 @@ func (e *Engine) handleAction(ctx context.Context, in Input) (Output, error) {
 		e.editWhich(t)
 	case ref.Action == actEditSlot && st.Phase == PhaseCollecting && st.Pending == "":
 		if !e.editSlot(t, ref.Arg) {
-			return e.refuse(ctx, in, expired)
+			return e.rejectClick(ctx, in, expired)
 		}
 	case ref.Action == actSkip && st.Phase == PhaseCollecting:
 		err = e.advance(ctx, t)
@@ -80,7 +80,7 @@ func (e *Engine) handleAction(ctx context.Context, in Input) (Output, error) {
 	case ref.Action == actCancel && st.Phase.active():
 		err = e.cancel(ctx, t)
 	default:
-		return e.refuse(ctx, in, expired)
+		return e.rejectClick(ctx, in, expired)
 	}
 	if err != nil {
 		return expired, err
@@ -89,9 +89,9 @@ func (e *Engine) handleAction(ctx context.Context, in Input) (Output, error) {
 	return t.save(ctx, nil)
 }
 
-// refuse answers a click that does nothing with out, once per event: a
-// redelivered click gets no second answer.
-func (e *Engine) refuse(ctx context.Context, in Input, out Output) (Output, error) {
+// rejectClick returns out for a click that does nothing, once per event,
+// so a redelivered click gets no second reply.
+func (e *Engine) rejectClick(ctx context.Context, in Input, out Output) (Output, error) {
 	if in.EventID == "" {
 		return out, nil
 	}
@@ -133,7 +133,7 @@ func (e *Engine) editWhich(t *turn) {
 	t.say(m)
 }
 
-// editSlot asks for slot number n of the draft again.
+// editSlot requests slot number n of the draft again.
 func (e *Engine) editSlot(t *turn, n int) bool {
 	st := &t.state
 	in, _ := LookupIntent(st.Draft.Intent)

@@ -57,9 +57,9 @@ func (e *Engine) advance(ctx context.Context, t *turn) error {
 	return nil
 }
 
-// warnDuplicate tells the user when a partner of the same name exists, so
-// a customer is not created twice by mistake. A failed lookup only logs:
-// the preview still shows, and Odoo decides on Confirm.
+// warnDuplicate warns the user when a partner of the same name exists, so
+// a customer is not created twice by mistake. A failed lookup is only
+// logged, because the preview still shows and Odoo decides on Confirm.
 func (e *Engine) warnDuplicate(ctx context.Context, t *turn, name string) {
 	found, err := e.cfg.Backend.FindPartners(ctx, name, maxCandidates)
 	if err != nil {
@@ -77,9 +77,9 @@ func (e *Engine) warnDuplicate(ctx context.Context, t *turn, name string) {
 	}
 }
 
-// ask asks for slot s; optional slots get a Skip button and count as
-// asked. Every question starts a new version, so the buttons of earlier
-// steps expire.
+// ask sends the question for slot s. Optional slots get a Skip button and
+// count as asked. Every question starts a new version, so the buttons of
+// earlier steps expire.
 func (e *Engine) ask(t *turn, in Intent, s Slot) {
 	st := &t.state
 	st.Phase = PhaseCollecting
@@ -100,7 +100,7 @@ func (e *Engine) ask(t *turn, in Intent, s Slot) {
 	})
 }
 
-// repeatQuestion asks the pending question again, or shows the next step.
+// repeatQuestion repeats the pending question, or shows the next step.
 func (e *Engine) repeatQuestion(ctx context.Context, t *turn) error {
 	st := &t.state
 	in, _ := LookupIntent(st.Draft.Intent)

@@ -100,10 +100,10 @@ func (e *Engine) switchLang(t *turn) {
 	}
 }
 
-// wholeReply makes a reply to a pending question stand as the user wrote
-// it when what surrounds the value the understander picked out of it is
-// more than label words: "-5" must be rejected as "-5" by the amount
-// question, and kept as "-5" by the name question, never read as "5".
+// wholeReply keeps a reply to a pending question as the user wrote it when
+// the text around the value the understander picked out is more than
+// label words. So "-5" is rejected as "-5" by the amount question and kept
+// as "-5" by the name question, never read as "5".
 func (e *Engine) wholeReply(t *turn, text string, u *Understanding) {
 	pending, ok := e.pendingSlot(&t.state)
 	phase := t.state.Phase
@@ -185,10 +185,10 @@ func (e *Engine) apply(ctx context.Context, t *turn, text string, u Understandin
 	return e.advance(ctx, t)
 }
 
-// restarts reports whether u asks for another record of the intent being
+// restarts reports whether u requests another record of the intent being
 // gathered ("new customer Sigma" while gathering customer Omega) rather
-// than correcting it: it names the intent with no values, or gives the
-// first required slot a new value.
+// than a correction. That is the case when u names the intent with no
+// values, or gives the first required slot a new value.
 func (e *Engine) restarts(st *State, in Intent, u Understanding) bool {
 	if len(u.Values) == 0 {
 		return true

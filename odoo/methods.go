@@ -151,8 +151,8 @@ func (c *Client) SearchRead(ctx context.Context, model string,
 func (c *Client) callRecords(ctx context.Context, model, method string,
 	params map[string]any) ([]Record, error) {
 	// Decoding into an empty interface takes encoding/json's generic
-	// path, several times faster than filling a named map type through
-	// reflection; the rows are then retyped without copying.
+	// path, which is faster than filling a named map type through
+	// reflection. The rows are then retyped without copying.
 	var decoded any
 	if err := c.Call(ctx, model, method, params, withNumbers{&decoded}); err != nil {
 		return nil, err

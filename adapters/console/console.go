@@ -85,8 +85,8 @@ func (a *Adapter) Run(ctx context.Context) error {
 	lines := make(chan inputLine)
 	errc := make(chan error, 1)
 	go func() {
-		// errc gets the outcome before lines closes, so the loop below
-		// never waits for it.
+		// errc receives the outcome before lines closes, so the loop below
+		// reads it without blocking.
 		var readErr error
 		defer func() {
 			errc <- readErr

@@ -104,8 +104,8 @@ func odooTimeZone(ctx context.Context, client *odoo.Client, log *slog.Logger) *t
 // odooCheckTimeout bounds the start-up check of the Odoo credentials.
 const odooCheckTimeout = 15 * time.Second
 
-// checkOdoo reads whose the API key is from Odoo. A rejected key or an
-// unknown database stops the start, because no chat could succeed; an
+// checkOdoo reads from Odoo whose the API key is. A rejected key or an
+// unknown database stops the start, because no chat could succeed. An
 // unreachable server is only logged, since the bot keeps drafts until
 // Odoo is back.
 func (a *app) checkOdoo(ctx context.Context) error {

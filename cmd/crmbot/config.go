@@ -76,7 +76,7 @@ type TelegramConfig struct {
 type SlackConfig struct {
 	// Mode is "socket" (default: no public URL needed) or "http".
 	Mode string `yaml:"mode"`
-	// Addr is where the HTTP mode listens. Default ":3000".
+	// Addr is the listen address of the HTTP mode. Default ":3000".
 	Addr string `yaml:"addr"`
 	// APIURL overrides Slack's Web API URL; it must end with "/".
 	APIURL string `yaml:"api_url"`
